@@ -1,0 +1,216 @@
+//! DynamicValue codec: msgpack in and out, JSON in, with null and unknown everywhere.
+//!
+//! Values are decoded into model structs whose fields are tf-provider's
+//! [`Value`](tf_provider::value::Value) (known, null or unknown). Numbers keep the exact
+//! encoding Terraform sent ([`Number`]), because a plan must echo configured values
+//! bit for bit: `181/60` arrives as a 512-bit decimal string and must go back as one.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::tfplugin6::DynamicValue;
+
+/// Why a DynamicValue could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodecError(pub String);
+
+impl std::fmt::Display for CodecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Decodes a value Terraform sent. An absent DynamicValue or an empty one is null, which
+/// the caller's type must accept (e.g. `Value<T>` or `Option<T>`).
+pub fn decode<T: serde::de::DeserializeOwned>(dv: Option<&DynamicValue>) -> Result<T, CodecError> {
+    const NIL: [u8; 1] = [0xc0];
+    match dv {
+        Some(dv) if !dv.msgpack.is_empty() => rmp_serde::from_slice(&dv.msgpack)
+            .map_err(|e| CodecError(format!("malformed msgpack value: {e}"))),
+        Some(dv) if !dv.json.is_empty() => serde_json::from_slice(&dv.json)
+            .map_err(|e| CodecError(format!("malformed JSON value: {e}"))),
+        _ => rmp_serde::from_slice(&NIL)
+            .map_err(|e| CodecError(format!("unexpected null value: {e}"))),
+    }
+}
+
+/// Decodes raw JSON (stored state handed to UpgradeResourceState).
+pub fn decode_json<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, CodecError> {
+    serde_json::from_slice(json).map_err(|e| CodecError(format!("malformed JSON state: {e}")))
+}
+
+/// Encodes a value as msgpack with named map keys, the form Terraform expects.
+pub fn encode<T: Serialize>(value: &T) -> Result<DynamicValue, CodecError> {
+    let msgpack =
+        rmp_serde::to_vec_named(value).map_err(|e| CodecError(format!("encoding a value: {e}")))?;
+    Ok(DynamicValue {
+        msgpack,
+        json: Vec::new(),
+    })
+}
+
+/// The msgpack encoding of null.
+pub fn null() -> DynamicValue {
+    DynamicValue {
+        msgpack: vec![0xc0],
+        json: Vec::new(),
+    }
+}
+
+/// A number as Terraform encoded it: integer, float, or a decimal string for values that
+/// neither represents exactly. `value` is the closest f64, for arithmetic.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+    Decimal(String, f64),
+}
+
+impl Number {
+    pub fn as_f64(&self) -> f64 {
+        match self {
+            Number::Int(i) => *i as f64,
+            Number::Float(f) => *f,
+            Number::Decimal(_, f) => *f,
+        }
+    }
+
+    /// Whole integers are written as integers; other values as floats.
+    pub fn from_f64(v: f64) -> Number {
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            Number::Int(v as i64)
+        } else {
+            Number::Float(v)
+        }
+    }
+
+    /// The text a person would recognise from their configuration.
+    pub fn display(&self) -> String {
+        match self {
+            Number::Int(i) => i.to_string(),
+            Number::Float(f) => format!("{f}"),
+            Number::Decimal(s, _) => s.clone(),
+        }
+    }
+}
+
+impl Serialize for Number {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Number::Int(i) => s.serialize_i64(*i),
+            Number::Float(f) => s.serialize_f64(*f),
+            Number::Decimal(d, _) => s.serialize_str(d),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Number;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
+                Ok(Number::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
+                i64::try_from(v)
+                    .map(Number::Int)
+                    .or_else(|_| Ok(Number::Decimal(v.to_string(), v as f64)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
+                Ok(Number::Float(v))
+            }
+            fn visit_f32<E: de::Error>(self, v: f32) -> Result<Number, E> {
+                Ok(Number::Float(v as f64))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Number, E> {
+                let f: f64 = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| E::custom(format!("{v:?} is not a number")))?;
+                if !f.is_finite() {
+                    return Err(E::custom(format!("{v:?} is not a finite number")));
+                }
+                Ok(Number::Decimal(v.to_string(), f))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tf_provider::value::Value;
+
+    #[derive(Debug, Deserialize, Serialize, PartialEq)]
+    struct Obj {
+        n: Value<Number>,
+        s: Value<String>,
+        b: Value<bool>,
+    }
+
+    fn mp(v: &[u8]) -> DynamicValue {
+        DynamicValue {
+            msgpack: v.to_vec(),
+            json: vec![],
+        }
+    }
+
+    #[test]
+    fn unknown_extension_any_type_is_unknown() {
+        // cty's unknown: fixext1 type 0; refined unknowns use extension 12 with a payload.
+        let v: Value<Number> = decode(Some(&mp(&[0xd4, 0x00, 0x00]))).unwrap();
+        assert!(v.is_unknown());
+        let v: Value<String> = decode(Some(&mp(&[0xd5, 0x0c, 0x81, 0x01]))).unwrap();
+        assert!(v.is_unknown());
+    }
+
+    #[test]
+    fn null_and_absent() {
+        let v: Value<Obj> = decode(Some(&mp(&[0xc0]))).unwrap();
+        assert!(v.is_null());
+        let v: Value<Obj> = decode(None).unwrap();
+        assert!(v.is_null());
+    }
+
+    #[test]
+    fn numbers_keep_their_encoding() {
+        for n in [
+            Number::Int(168),
+            Number::Float(0.25),
+            Number::Decimal("3.0166666666666666666666666666667".into(), 181.0 / 60.0),
+        ] {
+            let dv = encode(&n).unwrap();
+            let back: Number = decode(Some(&dv)).unwrap();
+            assert_eq!(back, n);
+        }
+    }
+
+    #[test]
+    fn object_roundtrip_with_json_input() {
+        let dv = DynamicValue {
+            msgpack: vec![],
+            json: br#"{"n": 1.5, "s": null, "b": true}"#.to_vec(),
+        };
+        let o: Obj = decode(Some(&dv)).unwrap();
+        assert_eq!(o.n, Value::Value(Number::Float(1.5)));
+        assert!(o.s.is_null());
+        let again: Obj = decode(Some(&encode(&o).unwrap())).unwrap();
+        assert_eq!(again, o);
+    }
+
+    #[test]
+    fn wrong_types_are_errors_not_panics() {
+        // A string where a bool belongs.
+        let bad = encode(&serde_json::json!({"n": 1, "s": "x", "b": "yes"})).unwrap();
+        assert!(decode::<Obj>(Some(&bad)).is_err());
+        // Truncated msgpack.
+        assert!(decode::<Obj>(Some(&mp(&[0x83, 0xa1]))).is_err());
+        assert!(decode::<Number>(Some(&encode(&"abc").unwrap())).is_err());
+        assert!(decode::<Number>(Some(&encode(&"NaN").unwrap())).is_err());
+    }
+}
