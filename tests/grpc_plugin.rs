@@ -1,0 +1,207 @@
+//! The plugin driven the way Terraform drives it: launched with the magic cookie and a
+//! P-521 client certificate, handshake line parsed, mTLS over the unix socket.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use tfauth0::protocol::generated::health::{health_client::HealthClient, HealthCheckRequest};
+use tfauth0::protocol::generated::plugin::{grpc_controller_client::GrpcControllerClient, Empty};
+use tfauth0::protocol::generated::tfplugin6::{self as pb, provider_client::ProviderClient};
+
+fn wait_exit(l: &mut Launched, within: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        if let Some(st) = l.child.try_wait().unwrap() {
+            return Some(st);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
+
+#[tokio::test]
+async fn schema_over_mtls_then_clean_shutdown() {
+    let id = terraform_like_client_cert();
+    let mut l = launch(Some(&id.cert_pem), &[]);
+    assert_eq!(l.network, "unix");
+    assert!(
+        l.server_cert.is_some(),
+        "AutoMTLS needs a certificate in {:?}",
+        l.line
+    );
+    // The socket lives in a directory only this user can enter.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::path::Path::new(&l.address).parent().unwrap();
+        assert_eq!(
+            std::fs::metadata(dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+    }
+    let ch = connect(&l, Some(&id))
+        .await
+        .expect("connect with Terraform's certificate");
+
+    let mut p = ProviderClient::new(ch.clone());
+    let schema = p
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(schema.resource_schemas.contains_key("auth0_tenant_session"));
+    assert!(schema
+        .data_source_schemas
+        .contains_key("auth0_tenant_session"));
+    let caps = schema.server_capabilities.unwrap();
+    assert!(caps.plan_destroy && caps.get_provider_schema_optional);
+    let provider_attrs: Vec<_> = schema.provider.unwrap().block.unwrap().attributes;
+    let secret = provider_attrs
+        .iter()
+        .find(|a| a.name == "client_secret")
+        .unwrap();
+    assert!(secret.sensitive);
+
+    let ids = p
+        .get_resource_identity_schemas(pb::get_resource_identity_schemas::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        ids.identity_schemas["auth0_tenant_session"].identity_attributes[0].name,
+        "tenant_domain"
+    );
+
+    let health = HealthClient::new(ch.clone())
+        .check(HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(health.status, 1);
+
+    GrpcControllerClient::new(ch)
+        .shutdown(Empty {})
+        .await
+        .unwrap();
+    let status =
+        wait_exit(&mut l, Duration::from_secs(2)).expect("exits well inside Terraform's 2 s");
+    assert!(status.success());
+    assert!(
+        !std::path::Path::new(&l.address).exists(),
+        "socket removed on exit"
+    );
+}
+
+#[tokio::test]
+async fn another_certificate_is_refused() {
+    let terraform = terraform_like_client_cert();
+    let intruder = terraform_like_client_cert();
+    let l = launch(Some(&terraform.cert_pem), &[]);
+    let result = match connect(&l, Some(&intruder)).await {
+        Err(_) => Err(()),
+        Ok(ch) => ProviderClient::new(ch)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .map(|_| ())
+            .map_err(|_| ()),
+    };
+    assert!(
+        result.is_err(),
+        "a client with another certificate must not be served"
+    );
+}
+
+#[tokio::test]
+async fn no_certificate_is_refused() {
+    let terraform = terraform_like_client_cert();
+    let l = launch(Some(&terraform.cert_pem), &[]);
+    let result = match connect(&l, None).await {
+        Err(_) => Err(()),
+        Ok(ch) => ProviderClient::new(ch)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .map(|_| ())
+            .map_err(|_| ()),
+    };
+    assert!(
+        result.is_err(),
+        "a client without a certificate must not be served"
+    );
+}
+
+#[tokio::test]
+async fn plaintext_when_tls_disabled() {
+    let id = terraform_like_client_cert();
+    let l = launch(Some(&id.cert_pem), &[("TF_DISABLE_PLUGIN_TLS", "1")]);
+    assert!(l.server_cert.is_none());
+    let ch = connect(&l, None).await.unwrap();
+    let m = ProviderClient::new(ch)
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(m.resources[0].type_name, "auth0_tenant_session");
+}
+
+#[test]
+fn without_the_cookie_it_explains_and_exits_1() {
+    let out = std::process::Command::new(binary())
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("This binary is a plugin"), "{err}");
+}
+
+#[test]
+fn refuses_protocol_5_only() {
+    let out = std::process::Command::new(binary())
+        .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("speaks only version 6"));
+}
+
+#[test]
+fn version_flag() {
+    let out = std::process::Command::new(binary())
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("terraform-provider-auth0 v"));
+}
+
+#[tokio::test]
+async fn debug_mode_prints_reattach_line() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(binary())
+        .arg("--debug")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    for _ in 0..4 {
+        reader.read_line(&mut text).unwrap();
+    }
+    let start = text.find("TF_REATTACH_PROVIDERS='").expect("reattach line")
+        + "TF_REATTACH_PROVIDERS='".len();
+    let json = &text[start..text[start..].find('\'').unwrap() + start];
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let entry = &v["registry.terraform.io/tfauth0/auth0"];
+    assert_eq!(entry["ProtocolVersion"], 6);
+    assert_eq!(entry["Addr"]["Network"], "unix");
+    let _ = child.kill();
+    let _ = child.wait();
+}
