@@ -4,6 +4,7 @@
 //! decodes its values, hands them to the resource or data source module (pure functions
 //! plus one API call), and encodes the answer. API calls race against `StopProvider`.
 
+pub mod docs;
 pub mod lifetimes;
 pub mod provider_config;
 pub mod schema;

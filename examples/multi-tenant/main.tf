@@ -1,0 +1,43 @@
+# One policy, three tenants: dev and stage are relaxed, prod is strict.
+terraform {
+  required_providers {
+    auth0 = {
+      source = "tfauth0/auth0"
+    }
+  }
+}
+
+provider "auth0" {
+  alias  = "dev"
+  domain = "dev-tenant.eu.auth0.com"
+}
+
+provider "auth0" {
+  alias  = "stage"
+  domain = "stage-tenant.eu.auth0.com"
+}
+
+provider "auth0" {
+  alias       = "prod"
+  domain      = "prod-tenant.eu.auth0.com"
+  tenant_plan = "enterprise"
+}
+
+module "dev" {
+  source         = "../modules/session-policy"
+  providers      = { auth0 = auth0.dev }
+  absolute_hours = 720
+  idle_hours     = 72
+}
+
+module "stage" {
+  source    = "../modules/session-policy"
+  providers = { auth0 = auth0.stage }
+}
+
+module "prod" {
+  source         = "../modules/session-policy"
+  providers      = { auth0 = auth0.prod }
+  absolute_hours = 24
+  idle_hours     = 0.5 # 30 minutes
+}
