@@ -25,7 +25,8 @@ use crate::protocol::codec::{self, CodecError};
 use crate::protocol::diagnostics::{error, has_errors, warning};
 use crate::protocol::tfplugin6::{self as pb, provider_server::Provider, Diagnostic};
 use lifetimes::TenantPlan;
-use provider_config::{Configured, Env, ProcessEnv, ProviderModel};
+pub use provider_config::ProviderModel;
+use provider_config::{Configured, Env, ProcessEnv};
 use tenant_session::{PrivateState, SessionModel, TYPE_NAME};
 
 /// The provider's address in the public registry layout, used by `--debug`.
