@@ -27,16 +27,97 @@ pub fn decode<T: serde::de::DeserializeOwned>(dv: Option<&DynamicValue>) -> Resu
     match dv {
         Some(dv) if !dv.msgpack.is_empty() => rmp_serde::from_slice(&dv.msgpack)
             .map_err(|e| CodecError(format!("malformed msgpack value: {e}"))),
-        Some(dv) if !dv.json.is_empty() => serde_json::from_slice(&dv.json)
-            .map_err(|e| CodecError(format!("malformed JSON value: {e}"))),
+        Some(dv) if !dv.json.is_empty() => decode_json(&dv.json),
         _ => rmp_serde::from_slice(&NIL)
             .map_err(|e| CodecError(format!("unexpected null value: {e}"))),
     }
 }
 
-/// Decodes raw JSON (stored state handed to UpgradeResourceState).
+/// Decodes JSON (stored state handed to UpgradeResourceState, or a JSON DynamicValue)
+/// keeping every number exactly as written: Terraform writes `181/60` into state with all
+/// its digits, and a plan must compare equal to it. Numbers that are not integers become
+/// [`Number::Decimal`] with their original text.
 pub fn decode_json<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, CodecError> {
-    serde_json::from_slice(json).map_err(|e| CodecError(format!("malformed JSON state: {e}")))
+    let raw: Box<serde_json::value::RawValue> =
+        serde_json::from_slice(json).map_err(|e| CodecError(format!("malformed JSON: {e}")))?;
+    let tree = JsonTree::from_raw(&raw, 0)?;
+    let msgpack =
+        rmp_serde::to_vec_named(&tree).map_err(|e| CodecError(format!("malformed JSON: {e}")))?;
+    rmp_serde::from_slice(&msgpack).map_err(|e| CodecError(format!("malformed JSON value: {e}")))
+}
+
+/// JSON with numbers kept as [`Number`]s, re-encoded as msgpack to reuse one decoder.
+enum JsonTree {
+    Null,
+    Bool(bool),
+    Num(Number),
+    Str(String),
+    Arr(Vec<JsonTree>),
+    Obj(Vec<(String, JsonTree)>),
+}
+
+/// Deeper documents than this are refused rather than risk the stack.
+const MAX_JSON_DEPTH: usize = 64;
+
+impl JsonTree {
+    fn from_raw(raw: &serde_json::value::RawValue, depth: usize) -> Result<JsonTree, CodecError> {
+        if depth > MAX_JSON_DEPTH {
+            return Err(CodecError("JSON nested too deeply".into()));
+        }
+        let text = raw.get().trim();
+        let bad = |e: serde_json::Error| CodecError(format!("malformed JSON: {e}"));
+        Ok(match text.as_bytes().first() {
+            Some(b'{') => {
+                let map: std::collections::BTreeMap<String, Box<serde_json::value::RawValue>> =
+                    serde_json::from_str(text).map_err(bad)?;
+                let mut out = Vec::with_capacity(map.len());
+                for (k, v) in map {
+                    out.push((k, JsonTree::from_raw(&v, depth + 1)?));
+                }
+                JsonTree::Obj(out)
+            }
+            Some(b'[') => {
+                let items: Vec<Box<serde_json::value::RawValue>> =
+                    serde_json::from_str(text).map_err(bad)?;
+                JsonTree::Arr(
+                    items
+                        .iter()
+                        .map(|v| JsonTree::from_raw(v, depth + 1))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            Some(b'"') => JsonTree::Str(serde_json::from_str(text).map_err(bad)?),
+            Some(b't') | Some(b'f') => JsonTree::Bool(serde_json::from_str(text).map_err(bad)?),
+            Some(b'n') => JsonTree::Null,
+            _ => JsonTree::Num(Number::from_json_text(text)?),
+        })
+    }
+}
+
+impl Serialize for JsonTree {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            JsonTree::Null => s.serialize_unit(),
+            JsonTree::Bool(b) => s.serialize_bool(*b),
+            JsonTree::Num(n) => n.serialize(s),
+            JsonTree::Str(v) => s.serialize_str(v),
+            JsonTree::Arr(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(i)?;
+                }
+                seq.end()
+            }
+            JsonTree::Obj(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 /// Encodes a value as msgpack with named map keys, the form Terraform expects.
@@ -82,6 +163,20 @@ impl Number {
         } else {
             Number::Float(v)
         }
+    }
+
+    /// A JSON number's text: integers stay integers; anything else keeps its digits.
+    pub fn from_json_text(text: &str) -> Result<Number, CodecError> {
+        if let Ok(i) = text.parse::<i64>() {
+            return Ok(Number::Int(i));
+        }
+        let f: f64 = text
+            .parse()
+            .map_err(|_| CodecError(format!("{text:?} is not a number")))?;
+        if !f.is_finite() {
+            return Err(CodecError(format!("{text:?} is not a finite number")));
+        }
+        Ok(Number::Decimal(text.to_string(), f))
     }
 
     /// The text a person would recognise from their configuration.
@@ -197,10 +292,35 @@ mod tests {
             json: br#"{"n": 1.5, "s": null, "b": true}"#.to_vec(),
         };
         let o: Obj = decode(Some(&dv)).unwrap();
-        assert_eq!(o.n, Value::Value(Number::Float(1.5)));
+        // JSON keeps the digits as written.
+        assert_eq!(o.n, Value::Value(Number::Decimal("1.5".into(), 1.5)));
         assert!(o.s.is_null());
         let again: Obj = decode(Some(&encode(&o).unwrap())).unwrap();
         assert_eq!(again, o);
+    }
+
+    #[test]
+    fn json_numbers_keep_their_digits() {
+        #[derive(Deserialize)]
+        struct S {
+            a: Number,
+            b: Number,
+            c: Value<Number>,
+            d: Vec<Number>,
+        }
+        let s: S = decode_json(
+            br#"{"a": 168, "b": 3.0166666666666666666666666666667, "c": null, "d": [0.5]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.a, Number::Int(168));
+        assert_eq!(
+            s.b,
+            Number::Decimal("3.0166666666666666666666666666667".into(), 181.0 / 60.0)
+        );
+        assert!(s.c.is_null());
+        assert_eq!(s.d[0].as_f64(), 0.5);
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert!(decode_json::<serde_json::Value>(deep.as_bytes()).is_err());
     }
 
     #[test]

@@ -363,7 +363,7 @@ pub fn plan(
     };
     planned.restore_on_destroy = match &cfg.restore_on_destroy {
         Value::Null => Value::Value(false),
-        v => v.clone(),
+        v => *v,
     };
     (planned, diags)
 }

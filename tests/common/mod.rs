@@ -3,6 +3,8 @@
 //! an in-memory duplex stream.
 #![allow(dead_code)]
 
+pub mod terraform;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;

@@ -1,0 +1,264 @@
+//! Errors of the Auth0 client: [`ConfigError`] for bad settings (found before any network
+//! I/O) and [`ApiError`] for failed calls. Both render as sentences a person can act on and
+//! never contain a secret (token, client secret, assertion or key).
+
+use std::fmt;
+
+/// A provider setting is missing, contradictory or malformed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The Terraform attribute the problem is about, when there is one.
+    pub attribute: Option<&'static str>,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(attribute: Option<&'static str>, message: impl Into<String>) -> Self {
+        ConfigError {
+            attribute,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// What went wrong, coarse enough for a caller to decide what to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiErrorKind {
+    /// 401 from the Management API (after the one token refresh, where there is one).
+    Unauthorized,
+    /// 403, typically a missing scope.
+    Forbidden,
+    /// 400: Auth0 rejected the request body or parameters.
+    BadRequest,
+    /// 404: the domain does not serve the Management API.
+    NotFound,
+    /// 429 that outlasted the retry budget.
+    RateLimited,
+    /// 5xx after all retries.
+    Server,
+    /// No answer within `request_timeout` (or 408), after all retries.
+    Timeout,
+    /// Connection refused/reset, DNS failure, TLS failure.
+    Connection,
+    /// A body that is not the JSON we expect (HTML error page, truncated, wrong types).
+    InvalidResponse,
+    /// Fetching an access token from `/oauth/token` failed.
+    TokenEndpoint,
+    /// The caller gave up on the call (for callers that race a call against a stop signal).
+    Cancelled,
+}
+
+/// A failed Management API (or token endpoint) call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub kind: ApiErrorKind,
+    /// HTTP status of the last answer, if there was one.
+    pub status: Option<u16>,
+    /// Auth0's own message (or ours when Auth0 did not send one).
+    pub message: String,
+    /// Auth0's `errorCode` (Management API) or OAuth `error` (token endpoint).
+    pub error_code: Option<String>,
+    /// What the person running Terraform can do about it.
+    pub hint: Option<String>,
+    /// HTTP method of the failed call, e.g. "PATCH".
+    pub method: &'static str,
+    /// Path of the failed call, e.g. "/api/v2/tenants/settings" (no query).
+    pub path: &'static str,
+}
+
+impl ApiError {
+    pub(crate) fn new(
+        kind: ApiErrorKind,
+        method: &'static str,
+        path: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            kind,
+            status: None,
+            message: message.into(),
+            error_code: None,
+            hint: None,
+            method,
+            path,
+        }
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_code(mut self, code: Option<String>) -> Self {
+        self.error_code = code;
+        self
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// For callers that abandon a call (e.g. when Terraform asks the provider to stop).
+    pub fn cancelled(method: &'static str, path: &'static str) -> Self {
+        ApiError::new(
+            ApiErrorKind::Cancelled,
+            method,
+            path,
+            "the call was cancelled before Auth0 answered",
+        )
+        .with_hint(
+            "Auth0 may or may not have applied the change; run terraform plan to see the current state.",
+        )
+    }
+
+    /// Whether retrying the whole operation later might succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ApiErrorKind::RateLimited
+                | ApiErrorKind::Server
+                | ApiErrorKind::Timeout
+                | ApiErrorKind::Connection
+                | ApiErrorKind::Cancelled
+        )
+    }
+
+    fn lead(&self) -> &'static str {
+        match self.kind {
+            ApiErrorKind::Unauthorized
+            | ApiErrorKind::Forbidden
+            | ApiErrorKind::BadRequest
+            | ApiErrorKind::NotFound => "Auth0 refused",
+            ApiErrorKind::RateLimited => "Auth0 rate-limited",
+            ApiErrorKind::Server => "Auth0 failed to serve",
+            ApiErrorKind::Timeout => "Auth0 did not answer",
+            ApiErrorKind::Connection => "Connection to Auth0 failed for",
+            ApiErrorKind::InvalidResponse => "Auth0 sent an unreadable answer to",
+            ApiErrorKind::TokenEndpoint => "Auth0 refused the access token request",
+            ApiErrorKind::Cancelled => "Cancelled",
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.lead(), self.method, self.path)?;
+        match (self.status, &self.error_code) {
+            (Some(s), Some(c)) => write!(f, " ({s} {c})")?,
+            (Some(s), None) => write!(f, " ({s})")?,
+            (None, Some(c)) => write!(f, " ({c})")?,
+            (None, None) => {}
+        }
+        let msg = self.message.trim();
+        write!(f, ": {msg}")?;
+        if let Some(hint) = &self.hint {
+            if !msg.ends_with(['.', '!', '?']) {
+                f.write_str(".")?;
+            }
+            write!(f, " {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A short, printable prefix of a response body for error messages.
+pub(crate) fn body_excerpt(body: &[u8]) -> String {
+    const MAX: usize = 120;
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::new();
+    let mut chars = 0;
+    let mut last_space = false;
+    for c in text.trim().chars() {
+        if chars == MAX {
+            out.push('…');
+            break;
+        }
+        // Collapse whitespace/control characters so the excerpt stays on one line.
+        let c = if c.is_whitespace() || c.is_control() {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' && last_space {
+            continue;
+        }
+        last_space = c == ' ';
+        out.push(c);
+        chars += 1;
+    }
+    if out.is_empty() {
+        "(empty body)".to_string()
+    } else {
+        format!("\"{out}\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_forbidden_with_hint() {
+        let e = ApiError::new(
+            ApiErrorKind::Forbidden,
+            "PATCH",
+            "/api/v2/tenants/settings",
+            "Insufficient scope, expected any of: update:tenant_settings",
+        )
+        .with_status(403)
+        .with_code(Some("insufficient_scope".into()))
+        .with_hint("Grant the scope update:tenant_settings to the application abc.");
+        assert_eq!(
+            e.to_string(),
+            "Auth0 refused PATCH /api/v2/tenants/settings (403 insufficient_scope): Insufficient \
+             scope, expected any of: update:tenant_settings. Grant the scope \
+             update:tenant_settings to the application abc."
+        );
+    }
+
+    #[test]
+    fn display_without_status_or_hint() {
+        let e = ApiError::new(
+            ApiErrorKind::Connection,
+            "GET",
+            "/api/v2/tenants/settings",
+            "connection refused by 127.0.0.1:9",
+        );
+        assert_eq!(
+            e.to_string(),
+            "Connection to Auth0 failed for GET /api/v2/tenants/settings: connection refused by 127.0.0.1:9"
+        );
+    }
+
+    #[test]
+    fn display_does_not_double_the_full_stop() {
+        let e = ApiError::new(ApiErrorKind::BadRequest, "PATCH", "/p", "Bad value.")
+            .with_status(400)
+            .with_hint("Fix it.");
+        assert_eq!(
+            e.to_string(),
+            "Auth0 refused PATCH /p (400): Bad value. Fix it."
+        );
+    }
+
+    #[test]
+    fn excerpt_is_short_and_single_line() {
+        let html = format!("<html>\n  <body>{}</body></html>", "x".repeat(500));
+        let ex = body_excerpt(html.as_bytes());
+        assert!(ex.starts_with("\"<html> <body>"));
+        assert!(ex.chars().count() <= 124);
+        assert!(!ex.contains('\n'));
+        assert_eq!(body_excerpt(b"  "), "(empty body)");
+    }
+}

@@ -1,0 +1,31 @@
+//! Auth0 Management API client for a tenant's session settings.
+//!
+//! Knows nothing of Terraform. Layout:
+//! - [`config`]: [`ClientConfig`], [`RetryPolicy`] and the `domain` → base URL rules,
+//! - [`credentials`]: [`Credentials`], [`Secret`], [`SigningAlg`] and private key parsing,
+//! - `jwt`: private key JWT client assertions (signed with aws-lc-rs),
+//! - `token`: the shared, lazily fetched access token,
+//! - `retry`: rate-limit waits, backoff and the retry budget,
+//! - [`error`]: [`ConfigError`] and [`ApiError`],
+//! - [`settings`]: the session settings model and its JSON mapping,
+//! - `client`: [`Client`], which ties these together.
+//!
+//! TLS certificates are always verified (bundled roots plus the system store; the latter
+//! honours `SSL_CERT_FILE`/`SSL_CERT_DIR` for custom CA bundles). Secrets are wrapped in
+//! [`Secret`] and never logged: debug logs carry one line per HTTP attempt (method, path,
+//! status, duration, `x-ratelimit-remaining`, attempt number).
+
+mod client;
+pub mod config;
+pub mod credentials;
+pub mod error;
+mod jwt;
+mod retry;
+pub mod settings;
+mod token;
+
+pub use client::Client;
+pub use config::{ClientConfig, RetryPolicy};
+pub use credentials::{Credentials, Secret, SigningAlg};
+pub use error::{ApiError, ApiErrorKind, ConfigError};
+pub use settings::{CookieMode, Minutes, SessionSettings, SessionUpdate};

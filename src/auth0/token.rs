@@ -1,0 +1,215 @@
+//! The shared access-token cache.
+//!
+//! Free tenants have a monthly machine-to-machine token quota, so one token is fetched only
+//! when a call needs it and is then shared by every call and every clone of the client. The
+//! lock is held during a fetch so concurrent callers wait for that one fetch instead of
+//! starting their own.
+
+use std::future::Future;
+use std::time::Duration;
+
+use serde::Deserialize;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::credentials::Secret;
+use super::error::ApiError;
+
+/// Used when the token endpoint omits `expires_in`; a 401 triggers a refresh anyway.
+const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// A token as handed to a call. `generation` tells a later refresh which token was rejected.
+#[derive(Clone, Debug)]
+pub(crate) struct Token {
+    pub value: Secret,
+    pub generation: u64,
+}
+
+/// A freshly fetched token.
+#[derive(Debug)]
+pub(crate) struct Fetched {
+    pub value: Secret,
+    pub expires_in: Option<Duration>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    token: Token,
+    refresh_at: Instant,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct TokenCache {
+    slot: Mutex<Option<Cached>>,
+}
+
+/// Refresh this long before expiry: 60 s, or 10% of the lifetime for short-lived tokens.
+pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
+    Duration::from_secs(60).min(lifetime / 10)
+}
+
+impl TokenCache {
+    /// The cached token, or a new one from `fetch` when there is none or it is about to expire.
+    pub async fn get<F, Fut>(&self, fetch: F) -> Result<Token, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Fetched, ApiError>>,
+    {
+        let mut slot = self.slot.lock().await;
+        if let Some(c) = slot.as_ref() {
+            if Instant::now() < c.refresh_at {
+                return Ok(c.token.clone());
+            }
+        }
+        Ok(Self::store(&mut slot, fetch().await?))
+    }
+
+    /// Called after the Management API rejected the token of `generation`. Fetches a new one
+    /// unless another caller already replaced it meanwhile (then that one is returned).
+    pub async fn refresh_rejected<F, Fut>(
+        &self,
+        generation: u64,
+        fetch: F,
+    ) -> Result<Token, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Fetched, ApiError>>,
+    {
+        let mut slot = self.slot.lock().await;
+        if let Some(c) = slot.as_ref() {
+            if c.token.generation != generation && Instant::now() < c.refresh_at {
+                return Ok(c.token.clone());
+            }
+        }
+        // Forget the rejected token first: if the fetch fails or is cancelled, the next call
+        // must not reuse it.
+        let previous = slot
+            .take()
+            .map(|c| c.token.generation)
+            .unwrap_or(generation);
+        let fetched = fetch().await?;
+        let generation = previous.max(generation) + 1;
+        Ok(Self::store_gen(&mut slot, fetched, generation))
+    }
+
+    fn store(slot: &mut Option<Cached>, fetched: Fetched) -> Token {
+        let generation = slot.as_ref().map_or(0, |c| c.token.generation) + 1;
+        Self::store_gen(slot, fetched, generation)
+    }
+
+    fn store_gen(slot: &mut Option<Cached>, fetched: Fetched, generation: u64) -> Token {
+        let lifetime = fetched.expires_in.unwrap_or(ASSUMED_LIFETIME);
+        let token = Token {
+            value: fetched.value,
+            generation,
+        };
+        *slot = Some(Cached {
+            token: token.clone(),
+            refresh_at: Instant::now() + lifetime.saturating_sub(refresh_margin(lifetime)),
+        });
+        token
+    }
+}
+
+/// `200` body of `POST /oauth/token`.
+#[derive(Deserialize)]
+pub(crate) struct TokenResponse {
+    pub access_token: String,
+    #[serde(default)]
+    pub expires_in: Option<f64>,
+}
+
+/// OAuth error body: `{"error": "...", "error_description": "..."}`.
+#[derive(Deserialize)]
+pub(crate) struct OAuthError {
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    fn fetched(v: &str, millis: u64) -> Fetched {
+        Fetched {
+            value: Secret::new(v),
+            expires_in: Some(Duration::from_millis(millis)),
+        }
+    }
+
+    #[test]
+    fn margin_is_60s_or_10_percent() {
+        assert_eq!(
+            refresh_margin(Duration::from_secs(86400)),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(100)),
+            Duration::from_secs(10)
+        );
+    }
+
+    #[tokio::test]
+    async fn reuses_until_near_expiry() {
+        let cache = TokenCache::default();
+        let n = AtomicU32::new(0);
+        // 400 ms lifetime: refreshed 40 ms (10%) before it ends.
+        let fetch = || async {
+            let i = n.fetch_add(1, Ordering::SeqCst);
+            Ok(fetched(&format!("t{i}"), 400))
+        };
+        let a = cache.get(fetch).await.unwrap();
+        let b = cache.get(fetch).await.unwrap();
+        assert_eq!(a.value.expose(), "t0");
+        assert_eq!(b.value.expose(), "t0");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(cache.get(fetch).await.unwrap().value.expose(), "t0");
+        tokio::time::sleep(Duration::from_millis(280)).await;
+        let c = cache.get(fetch).await.unwrap();
+        assert_eq!(c.value.expose(), "t1");
+        assert!(c.generation > a.generation);
+    }
+
+    #[tokio::test]
+    async fn concurrent_callers_share_one_fetch() {
+        let cache = Arc::new(TokenCache::default());
+        let n = Arc::new(AtomicU32::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (cache, n) = (cache.clone(), n.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get(|| async {
+                        n.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        Ok(fetched("t", 600_000))
+                    })
+                    .await
+                    .unwrap()
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(n.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn refresh_of_rejected_token_happens_once() {
+        let cache = TokenCache::default();
+        let n = AtomicU32::new(0);
+        let fetch = || async {
+            let i = n.fetch_add(1, Ordering::SeqCst);
+            Ok(fetched(&format!("t{i}"), 600_000))
+        };
+        let old = cache.get(fetch).await.unwrap();
+        let new1 = cache.refresh_rejected(old.generation, fetch).await.unwrap();
+        // A second caller that also saw the old token gets the already refreshed one.
+        let new2 = cache.refresh_rejected(old.generation, fetch).await.unwrap();
+        assert_eq!(new1.value.expose(), "t1");
+        assert_eq!(new2.value.expose(), "t1");
+        assert_eq!(n.load(Ordering::SeqCst), 2);
+    }
+}

@@ -1,0 +1,297 @@
+//! Faults end-to-end: real Terraform against the local tenant's fault injection.
+//!
+//! | fault (on the apply's PATCH unless noted)      | what the user sees                               | state afterwards                 |
+//! |------------------------------------------------|--------------------------------------------------|----------------------------------|
+//! | 429 x2 with Retry-After: 1                     | apply succeeds after waiting ~2 s                 | the configured values            |
+//! | 429 storm (x50) with x-ratelimit-reset         | "rate limit" error within the retry bound         | nothing created; re-run converges|
+//! | 500, 502, 503, 504 (once each)                 | apply succeeds (retried with backoff)             | the configured values            |
+//! | 502 HTML page from a proxy                     | apply succeeds (retried)                          | the configured values            |
+//! | connection dropped before the tenant applied   | apply succeeds (retried)                          | the configured values            |
+//! | PATCH applied, response lost                   | apply succeeds (idempotent PATCH retried)         | the configured values, no drift  |
+//! | truncated JSON body (x20)                      | "Unreadable answer from Auth0" error              | nothing created; re-run converges|
+//! | 503 on GET during refresh (once)               | plan succeeds (retried)                           | unchanged                        |
+//! | token endpoint 503 (x50)                       | "Could not get an Auth0 access token"             | nothing created                  |
+//! | wrong client secret                            | error naming client_id/client_secret              | nothing created                  |
+//! | token without update:tenant_settings           | 403 naming the missing scope                      | nothing created                  |
+//!
+//! Each case then clears the fault and checks that the next plan tells the truth and a
+//! re-run converges (plan exit code 0 after it).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::terraform::{terraforms, Workspace};
+use local_tenant::{Fault, TenantConfig};
+
+const SETTINGS: &str = "/api/v2/tenants/settings";
+
+fn patch_only() -> Option<String> {
+    Some(SETTINGS.to_string())
+}
+
+struct Case {
+    name: &'static str,
+    tenant: fn() -> TenantConfig,
+    faults: fn() -> Vec<Fault>,
+    /// None: apply must succeed. Some(text): apply must fail and say this.
+    error: Option<&'static str>,
+    client_secret: &'static str,
+}
+
+fn default_tenant() -> TenantConfig {
+    TenantConfig::default()
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "429 twice with Retry-After",
+            tenant: default_tenant,
+            faults: || {
+                vec![Fault::Status {
+                    code: 429,
+                    times: 2,
+                    path_prefix: patch_only(),
+                    retry_after: Some(1),
+                    reset_in_secs: None,
+                }]
+            },
+            error: None,
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "429 storm",
+            tenant: default_tenant,
+            faults: || {
+                vec![Fault::Status {
+                    code: 429,
+                    times: 50,
+                    path_prefix: patch_only(),
+                    retry_after: None,
+                    reset_in_secs: Some(1),
+                }]
+            },
+            error: Some("rate limit"),
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "5xx once each",
+            tenant: default_tenant,
+            faults: || {
+                [500, 502, 503, 504]
+                    .into_iter()
+                    .map(|code| Fault::Status {
+                        code,
+                        times: 1,
+                        path_prefix: patch_only(),
+                        retry_after: None,
+                        reset_in_secs: None,
+                    })
+                    .collect()
+            },
+            error: None,
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "HTML 502 from a proxy",
+            tenant: default_tenant,
+            faults: || {
+                vec![Fault::HtmlError {
+                    code: 502,
+                    times: 1,
+                    path_prefix: patch_only(),
+                }]
+            },
+            error: None,
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "connection dropped",
+            tenant: default_tenant,
+            faults: || {
+                vec![Fault::DropConnection {
+                    times: 1,
+                    path_prefix: patch_only(),
+                }]
+            },
+            error: None,
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "PATCH applied, response lost",
+            tenant: default_tenant,
+            faults: || vec![Fault::ApplyThenDrop { times: 1 }],
+            error: None,
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "truncated JSON",
+            tenant: default_tenant,
+            faults: || {
+                vec![Fault::MalformedBody {
+                    times: 20,
+                    path_prefix: patch_only(),
+                }]
+            },
+            error: Some("Unreadable answer from Auth0"),
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "token endpoint down",
+            tenant: default_tenant,
+            faults: || {
+                vec![Fault::Status {
+                    code: 503,
+                    times: 50,
+                    path_prefix: Some("/oauth/token".into()),
+                    retry_after: None,
+                    reset_in_secs: None,
+                }]
+            },
+            error: Some("Could not get an Auth0 access token"),
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "wrong client secret",
+            tenant: default_tenant,
+            faults: Vec::new,
+            error: Some("client_secret"),
+            client_secret: "not-the-secret",
+        },
+        Case {
+            name: "missing update scope",
+            tenant: || TenantConfig {
+                scopes: vec!["read:tenant_settings".into()],
+                ..TenantConfig::default()
+            },
+            faults: Vec::new,
+            error: Some("update:tenant_settings"),
+            client_secret: "local-client-secret",
+        },
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_table() {
+    // One Terraform is enough here: the faults are the provider's business, not Terraform's.
+    let tf = terraforms().remove(0);
+    let mut report = Vec::new();
+    for case in cases() {
+        let ws = Workspace::with_tenant(&tf, (case.tenant)()).await;
+        ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
+        if case.client_secret != "local-client-secret" {
+            let main = ws
+                .read("main.tf")
+                .replace("local-client-secret", case.client_secret);
+            ws.write("main.tf", &main);
+        }
+        for f in (case.faults)() {
+            ws.tenant.inject(f);
+        }
+        let started = Instant::now();
+        let r = ws
+            .run(&["apply", "-no-color", "-input=false", "-auto-approve"])
+            .await;
+        let took = started.elapsed();
+        match case.error {
+            None => {
+                assert_eq!(
+                    r.code,
+                    0,
+                    "[{}] apply should survive the fault:\n{}",
+                    case.name,
+                    r.all()
+                );
+                assert_eq!(
+                    ws.tenant.stored_minutes().session_lifetime,
+                    24 * 60,
+                    "[{}]",
+                    case.name
+                );
+            }
+            Some(text) => {
+                assert_eq!(r.code, 1, "[{}] apply should fail:\n{}", case.name, r.all());
+                assert!(
+                    r.all().contains(text),
+                    "[{}] expected {text:?} in:\n{}",
+                    case.name,
+                    r.all()
+                );
+                assert!(
+                    took < Duration::from_secs(90),
+                    "[{}] bounded: took {took:?}",
+                    case.name
+                );
+                let st = ws.ok(&["state", "list"]).await;
+                assert!(
+                    !st.stdout.contains("auth0_tenant_session"),
+                    "[{}] nothing half-created",
+                    case.name
+                );
+            }
+        }
+        // The fault is gone: the next plan tells the truth, and a re-run converges.
+        ws.tenant.clear_faults();
+        if case.client_secret != "local-client-secret" || case.name == "missing update scope" {
+            report.push(format!(
+                "{:<32} {:>6.1}s  {}",
+                case.name,
+                took.as_secs_f64(),
+                if case.error.is_some() { "error" } else { "ok" }
+            ));
+            continue;
+        }
+        if case.error.is_some() {
+            ws.apply().await;
+        }
+        let (code, p) = ws.plan_code().await;
+        assert_eq!(code, 0, "[{}] converged:\n{}", case.name, p.all());
+        report.push(format!(
+            "{:<32} {:>6.1}s  {}",
+            case.name,
+            took.as_secs_f64(),
+            if case.error.is_some() {
+                "error, then converged"
+            } else {
+                "ok"
+            }
+        ));
+    }
+    println!(
+        "fault                              apply  outcome\n{}",
+        report.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_survives_a_5xx_and_a_429_waits_as_told() {
+    let tf = terraforms().remove(0);
+    let ws = Workspace::new(&tf).await;
+    ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
+    ws.apply().await;
+    ws.tenant.inject(Fault::Status {
+        code: 503,
+        times: 1,
+        path_prefix: patch_only(),
+        retry_after: None,
+        reset_in_secs: None,
+    });
+    let (code, r) = ws.plan_code().await;
+    assert_eq!(code, 0, "{}", r.all());
+
+    ws.tenant.inject(Fault::Status {
+        code: 429,
+        times: 1,
+        path_prefix: patch_only(),
+        retry_after: Some(2),
+        reset_in_secs: None,
+    });
+    let started = Instant::now();
+    let (code, r) = ws.plan_code().await;
+    assert_eq!(code, 0, "{}", r.all());
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "waited as Retry-After said"
+    );
+}

@@ -1,0 +1,305 @@
+//! End-to-end: real Terraform (every version `common::terraform::terraforms` finds)
+//! against the local Auth0 tenant, with assertions on every PATCH body and on the number
+//! of GET, PATCH and token calls.
+
+mod common;
+
+use common::terraform::{terraforms, version_of, Workspace};
+use local_tenant::SessionState;
+use serde_json::json;
+
+const SETTINGS: &str = "/api/v2/tenants/settings";
+const TOKEN: &str = "/oauth/token";
+
+fn state(minutes: [u32; 4], cookie: Option<&str>) -> SessionState {
+    SessionState {
+        session_lifetime: minutes[0],
+        idle_session_lifetime: minutes[1],
+        ephemeral_session_lifetime: minutes[2],
+        idle_ephemeral_session_lifetime: minutes[3],
+        cookie_mode: cookie.map(str::to_string),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_noop_drift_and_repair() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.config(
+            r#"resource "auth0_tenant_session" "this" {
+  session_lifetime                 = 168
+  idle_session_lifetime_in_minutes = 90
+  session_cookie_mode              = "non-persistent"
+}"#,
+        );
+        ws.apply().await;
+        // Create asserts every configured field, even those the tenant already holds.
+        assert_eq!(
+            ws.patch_bodies(),
+            vec![
+                json!({"session_lifetime": 168, "idle_session_lifetime_in_minutes": 90,
+                        "session_cookie": {"mode": "non-persistent"}})
+            ],
+            "{tf:?}"
+        );
+        assert_eq!(
+            ws.tenant.count("GET", SETTINGS),
+            0,
+            "create needs no GET ({tf:?})"
+        );
+        assert!(
+            ws.tenant.count("POST", TOKEN) <= 1,
+            "at most one token per apply"
+        );
+        let s = ws.tenant.stored_minutes();
+        assert_eq!((s.session_lifetime, s.idle_session_lifetime), (10080, 90));
+
+        // A second plan is clean and costs one GET (the refresh).
+        ws.tenant.clear_requests();
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "second plan must be clean:\n{}", r.all());
+        assert_eq!(ws.tenant.count("GET", SETTINGS), 1);
+        assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
+
+        // Drift made in the dashboard shows up, and apply repairs only that field.
+        let mut drifted = ws.tenant.stored_minutes();
+        drifted.session_lifetime = 100 * 60;
+        ws.tenant.set_state(drifted);
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 2, "drift must show as a change:\n{}", r.all());
+        assert!(
+            r.stdout.contains("session_lifetime") && r.stdout.contains("100"),
+            "{}",
+            r.stdout
+        );
+        ws.tenant.clear_requests();
+        ws.apply().await;
+        assert_eq!(ws.patch_bodies(), vec![json!({"session_lifetime": 168})]);
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "{}", r.all());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fractional_hours_and_minutes_twins() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.config(
+            r#"resource "auth0_tenant_session" "this" {
+  session_lifetime      = 181 / 60
+  idle_session_lifetime = 0.5
+}
+output "minutes" { value = auth0_tenant_session.this.session_lifetime_in_minutes }
+output "idle_hours" { value = auth0_tenant_session.this.idle_session_lifetime }"#,
+        );
+        ws.apply().await;
+        assert_eq!(
+            ws.patch_bodies(),
+            vec![
+                json!({"session_lifetime_in_minutes": 181, "idle_session_lifetime_in_minutes": 30})
+            ]
+        );
+        let out = ws.ok(&["output", "-json"]).await;
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(v["minutes"]["value"], json!(181));
+        assert_eq!(v["idle_hours"]["value"], json!(0.5));
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "{}", r.all());
+
+        // The same lifetimes written in minutes and as 168.0-style spellings: no change.
+        ws.config(
+            r#"resource "auth0_tenant_session" "this" {
+  session_lifetime_in_minutes      = 181
+  idle_session_lifetime_in_minutes = 30
+}
+output "minutes" { value = auth0_tenant_session.this.session_lifetime_in_minutes }
+output "idle_hours" { value = auth0_tenant_session.this.idle_session_lifetime }"#,
+        );
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(
+            code,
+            0,
+            "switching notation must not change anything:\n{}",
+            r.all()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validation_errors_name_the_attribute_before_any_api_call() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.config(
+            r#"resource "auth0_tenant_session" "this" {
+  session_lifetime                 = 0.3333
+  idle_session_lifetime            = 1
+  idle_session_lifetime_in_minutes = 60
+  ephemeral_session_lifetime       = 9000
+  session_cookie_mode              = "sometimes"
+}"#,
+        );
+        let r = ws.run(&["validate", "-no-color"]).await;
+        assert_eq!(r.code, 1, "{}", r.all());
+        let text = r.all();
+        for needle in [
+            "session_lifetime is not a whole number of minutes",
+            "0.3333",
+            "Set idle_session_lifetime or idle_session_lifetime_in_minutes, not both",
+            "ephemeral_session_lifetime is above Auth0's maximum of 8760 hours",
+            "Invalid session_cookie_mode",
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+        }
+        assert!(
+            ws.tenant.requests().is_empty(),
+            "validate must not call Auth0"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_by_cli_block_and_generated_config() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.tenant
+            .set_state(state([10080, 181, 4320, 15], Some("persistent")));
+        ws.config(r#"resource "auth0_tenant_session" "this" {}"#);
+        ws.ok(&[
+            "import",
+            "-no-color",
+            "-input=false",
+            "auth0_tenant_session.this",
+            "any-id",
+        ])
+        .await;
+        assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
+        let show = ws
+            .ok(&["state", "show", "-no-color", "auth0_tenant_session.this"])
+            .await;
+        assert!(
+            show.stdout.contains("idle_session_lifetime_in_minutes") && show.stdout.contains("181"),
+            "{}",
+            show.stdout
+        );
+        ws.ok(&["state", "rm", "auth0_tenant_session.this"]).await;
+
+        // import {} block with -generate-config-out, then the generated config plans clean.
+        ws.config(
+            r#"import {
+  to = auth0_tenant_session.this
+  id = "tenant"
+}"#,
+        );
+        let r = ws
+            .run(&[
+                "plan",
+                "-no-color",
+                "-input=false",
+                "-generate-config-out=generated.tf",
+            ])
+            .await;
+        assert_eq!(r.code, 0, "{}", r.all());
+        let generated = ws.read("generated.tf");
+        assert!(generated.contains("session_lifetime"), "{generated}");
+        assert!(
+            !generated.contains("session_lifetime_in_minutes = 10080"),
+            "one spelling per lifetime:\n{generated}"
+        );
+        ws.apply().await;
+        assert_eq!(
+            ws.tenant.count("PATCH", SETTINGS),
+            0,
+            "importing changes nothing"
+        );
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(
+            code,
+            0,
+            "generated config must plan clean:\n{generated}\n{}",
+            r.all()
+        );
+
+        // Import by identity (Terraform 1.12+).
+        if version_of(&tf) >= (1, 12) {
+            ws.ok(&["state", "rm", "auth0_tenant_session.this"]).await;
+            let domain = ws.tenant.url().trim_start_matches("http://").to_string();
+            ws.config(&format!(
+                "import {{\n  to       = auth0_tenant_session.this\n  identity = {{ tenant_domain = \"{domain}\" }}\n}}\n"
+            ));
+            let mut main = ws.read("main.tf");
+            main.push_str(&generated);
+            ws.write("main.tf", &main);
+            std::fs::remove_file(ws.path().join("generated.tf")).unwrap();
+            ws.apply().await;
+            let (code, r) = ws.plan_code().await;
+            assert_eq!(code, 0, "{}", r.all());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destroy_forgets_or_restores() {
+    for tf in terraforms() {
+        // Without restore_on_destroy: destroy changes nothing in Auth0 and says so.
+        let ws = Workspace::new(&tf).await;
+        let before = ws.tenant.stored_minutes();
+        ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
+        ws.apply().await;
+        ws.tenant.clear_requests();
+        let r = ws.ok(&["destroy", "-no-color", "-auto-approve"]).await;
+        assert!(r.all().contains("removed from state only"), "{}", r.all());
+        assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
+        assert_eq!(ws.tenant.stored_minutes().session_lifetime, 24 * 60);
+
+        // With restore_on_destroy: the originals come back, in one PATCH.
+        let ws = Workspace::new(&tf).await;
+        ws.config(
+            r#"resource "auth0_tenant_session" "this" {
+  session_lifetime    = 24
+  session_cookie_mode = "non-persistent"
+  restore_on_destroy  = true
+}"#,
+        );
+        ws.apply().await;
+        assert_eq!(ws.tenant.stored_minutes().session_lifetime, 24 * 60);
+        ws.tenant.clear_requests();
+        ws.ok(&["destroy", "-no-color", "-auto-approve"]).await;
+        let patches = ws.patch_bodies();
+        assert_eq!(patches.len(), 1, "{patches:?}");
+        assert_eq!(patches[0]["session_lifetime"], json!(168));
+        assert_eq!(
+            ws.tenant.stored_minutes().session_lifetime,
+            before.session_lifetime
+        );
+        assert_eq!(
+            ws.tenant.stored_minutes().cookie_mode.as_deref(),
+            Some("persistent")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_source_reads_with_one_get() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.tenant
+            .set_state(state([90, 30, 4320, 1440], Some("non-persistent")));
+        ws.config(
+            r#"data "auth0_tenant_session" "now" {}
+output "s" { value = data.auth0_tenant_session.now }"#,
+        );
+        ws.apply().await;
+        let out = ws.ok(&["output", "-json"]).await;
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let s = &v["s"]["value"];
+        assert_eq!(s["session_lifetime"], json!(1.5));
+        assert_eq!(s["session_lifetime_in_minutes"], json!(90));
+        assert_eq!(s["idle_session_lifetime"], json!(0.5));
+        assert_eq!(s["session_cookie_mode"], json!("non-persistent"));
+        assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
+        assert!(
+            ws.tenant.count("POST", TOKEN) <= 2,
+            "one token per provider process at most"
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! The resource driven over gRPC the way Terraform drives it (Configure, Plan, Apply,
+//! Read, Import, Stop), served in-process over a duplex stream, against the local tenant.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use local_tenant::{Fault, LocalTenant, TenantConfig};
+use serde_json::json;
+use tf_provider::value::Value;
+use tfauth0::protocol::codec::{self, Number};
+use tfauth0::protocol::generated::tfplugin6::{self as pb, provider_client::ProviderClient};
+use tfauth0::provider::tenant_session::SessionModel;
+use tfauth0::provider::Auth0Provider;
+use tonic::transport::Channel;
+
+const T: &str = "auth0_tenant_session";
+
+async fn configured(tenant: &LocalTenant) -> ProviderClient<Channel> {
+    let mut c = common::in_process(Auth0Provider::new()).await;
+    let cfg = json!({
+        "domain": tenant.url(), "client_id": "local-client-id", "client_secret": "local-client-secret",
+        "api_token": null, "client_assertion_private_key": null, "client_assertion_signing_alg": null,
+        "audience": null, "tenant_plan": null,
+    });
+    let r = c
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: Some(codec::encode(&cfg).unwrap()),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    c
+}
+
+fn dv(m: &Value<SessionModel>) -> Option<pb::DynamicValue> {
+    Some(codec::encode(m).unwrap())
+}
+
+fn errors(d: &[pb::Diagnostic]) -> Vec<String> {
+    d.iter()
+        .filter(|d| d.severity == 1)
+        .map(|d| format!("{}: {}", d.summary, d.detail))
+        .collect()
+}
+
+async fn plan(
+    c: &mut ProviderClient<Channel>,
+    prior: &Value<SessionModel>,
+    cfg: &SessionModel,
+) -> pb::plan_resource_change::Response {
+    c.plan_resource_change(pb::plan_resource_change::Request {
+        type_name: T.into(),
+        prior_state: dv(prior),
+        proposed_new_state: dv(&Value::Value(cfg.clone())),
+        config: dv(&Value::Value(cfg.clone())),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .into_inner()
+}
+
+async fn apply(
+    c: &mut ProviderClient<Channel>,
+    prior: &Value<SessionModel>,
+    planned: Option<pb::DynamicValue>,
+    cfg: &Value<SessionModel>,
+    private: Vec<u8>,
+) -> pb::apply_resource_change::Response {
+    c.apply_resource_change(pb::apply_resource_change::Request {
+        type_name: T.into(),
+        prior_state: dv(prior),
+        planned_state: planned,
+        config: dv(cfg),
+        planned_private: private,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .into_inner()
+}
+
+fn decode(v: &Option<pb::DynamicValue>) -> Value<SessionModel> {
+    codec::decode(v.as_ref()).unwrap()
+}
+
+#[tokio::test]
+async fn unknown_at_plan_then_bad_at_apply_makes_no_call() {
+    let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
+    let mut c = configured(&tenant).await;
+    let at_plan = SessionModel {
+        session_lifetime: Value::Unknown,
+        ..Default::default()
+    };
+    let p = plan(&mut c, &Value::Null, &at_plan).await;
+    assert!(errors(&p.diagnostics).is_empty());
+    assert!(decode(&p.planned_state)
+        .as_option()
+        .unwrap()
+        .session_lifetime
+        .is_unknown());
+    // At apply the value turns out to be 0.3333 hours.
+    let bad = SessionModel {
+        session_lifetime: Value::Value(Number::Float(0.3333)),
+        ..Default::default()
+    };
+    let (planned, _) = tfauth0::provider::tenant_session::plan(None, &bad, Some("t"));
+    let r = apply(
+        &mut c,
+        &Value::Null,
+        dv(&Value::Value(planned)),
+        &Value::Value(bad),
+        vec![],
+    )
+    .await;
+    let e = errors(&r.diagnostics);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("not a whole number of minutes") && e[0].contains("0.3333"),
+        "{e:?}"
+    );
+    assert!(decode(&r.new_state).is_null(), "nothing created");
+    assert!(tenant.requests().is_empty(), "no API call for a bad value");
+}
+
+#[tokio::test]
+async fn stop_provider_cancels_a_slow_apply_promptly() {
+    let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
+    let mut c = configured(&tenant).await;
+    tenant.inject(Fault::Latency {
+        millis: 20_000,
+        times: 100,
+        path_prefix: Some("/api/v2".into()),
+    });
+    let cfg = SessionModel {
+        session_lifetime: Value::Value(Number::Int(24)),
+        ..Default::default()
+    };
+    let p = plan(&mut c, &Value::Null, &cfg).await;
+    let mut stopper = c.clone();
+    let started = Instant::now();
+    let apply_task = tokio::spawn({
+        let mut c = c.clone();
+        let cfg = cfg.clone();
+        async move {
+            apply(
+                &mut c,
+                &Value::Null,
+                p.planned_state,
+                &Value::Value(cfg),
+                p.planned_private,
+            )
+            .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stopper
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap();
+    let r = tokio::time::timeout(Duration::from_secs(3), apply_task)
+        .await
+        .expect("apply returns promptly")
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let e = errors(&r.diagnostics);
+    assert!(e.iter().any(|e| e.contains("Interrupted")), "{e:?}");
+    assert!(
+        decode(&r.new_state).is_null(),
+        "the state claims nothing the tenant may not hold"
+    );
+}
+
+#[tokio::test]
+async fn create_read_update_with_private_originals() {
+    let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
+    let mut c = configured(&tenant).await;
+    let cfg = SessionModel {
+        idle_session_lifetime: Value::Value(Number::Float(0.5)),
+        restore_on_destroy: Value::Value(true),
+        ..Default::default()
+    };
+    let p = plan(&mut c, &Value::Null, &cfg).await;
+    assert!(errors(&p.diagnostics).is_empty(), "{:?}", p.diagnostics);
+    assert!(p.planned_identity.is_some());
+    let r = apply(
+        &mut c,
+        &Value::Null,
+        p.planned_state,
+        &Value::Value(cfg.clone()),
+        p.planned_private,
+    )
+    .await;
+    assert!(errors(&r.diagnostics).is_empty(), "{:?}", r.diagnostics);
+    assert!(
+        !r.private.is_empty(),
+        "originals recorded for restore_on_destroy"
+    );
+    let st = decode(&r.new_state);
+    let s = st.as_ref_option().unwrap();
+    assert_eq!(
+        s.idle_session_lifetime_in_minutes,
+        Value::Value(Number::Int(30))
+    );
+    assert_eq!(s.session_lifetime, Value::Value(Number::Int(168)));
+    // One GET (originals) and one PATCH.
+    assert_eq!(tenant.count("GET", "/api/v2/tenants/settings"), 1);
+    assert_eq!(tenant.count("PATCH", "/api/v2/tenants/settings"), 1);
+
+    // Read keeps the private state and the spelling.
+    let read = c
+        .read_resource(pb::read_resource::Request {
+            type_name: T.into(),
+            current_state: r.new_state.clone(),
+            private: r.private.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(read.private, r.private);
+    assert_eq!(decode(&read.new_state), st);
+    assert!(read.new_identity.is_some());
+}
+
+#[tokio::test]
+async fn import_by_identity_of_another_tenant_is_refused() {
+    let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
+    let mut c = configured(&tenant).await;
+    let identity = codec::encode(&json!({"tenant_domain": "other.example.invalid"})).unwrap();
+    let r = c
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: T.into(),
+            id: String::new(),
+            client_capabilities: None,
+            identity: Some(pb::ResourceIdentityData {
+                identity_data: Some(identity),
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(errors(&r.diagnostics)[0].contains("other.example.invalid"));
+    assert!(r.imported_resources.is_empty());
+    assert!(tenant.requests().is_empty());
+}
+
+#[tokio::test]
+async fn malformed_values_are_diagnostics_not_panics() {
+    let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
+    let mut c = configured(&tenant).await;
+    let junk = pb::DynamicValue {
+        msgpack: vec![0x81, 0xa1, 0x78, 0xc1],
+        json: vec![],
+    };
+    let r = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: T.into(),
+            config: Some(junk.clone()),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(errors(&r.diagnostics)[0].contains("Malformed"));
+    let r = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: T.into(),
+            proposed_new_state: Some(junk.clone()),
+            config: Some(junk),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!errors(&r.diagnostics).is_empty());
+    let r = c
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: T.into(),
+            version: 7,
+            raw_state: Some(pb::RawState {
+                json: b"{}".to_vec(),
+                flatmap: Default::default(),
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(errors(&r.diagnostics)[0].contains("newer provider"));
+    let r = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "auth0_nope".into(),
+            config: None,
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(errors(&r.diagnostics)[0].contains("auth0_nope"));
+}
