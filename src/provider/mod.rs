@@ -70,7 +70,9 @@ fn codec_diag(what: &str, e: CodecError) -> Diagnostic {
 }
 
 fn api_diag(e: &ApiError) -> Diagnostic {
+    // Whatever went wrong at the token endpoint, the user's question is "why no token?".
     let summary = match e.kind {
+        _ if e.path == "/oauth/token" => "Could not get an Auth0 access token",
         ApiErrorKind::Unauthorized => "Auth0 rejected the credentials",
         ApiErrorKind::Forbidden => "Auth0 refused the request (missing permission)",
         ApiErrorKind::BadRequest => "Auth0 rejected the settings",
