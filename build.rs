@@ -3,7 +3,11 @@
 //! because the gRPC-level tests drive the provider the way Terraform does.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = ["proto/tfplugin6.proto", "proto/plugin.proto", "proto/health.proto"];
+    let protos = [
+        "proto/tfplugin6.proto",
+        "proto/plugin.proto",
+        "proto/health.proto",
+    ];
     for p in protos {
         println!("cargo:rerun-if-changed={p}");
     }

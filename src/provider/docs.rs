@@ -7,7 +7,11 @@ use super::schema::{Attr, BlockSchema, Mode};
 /// (output path under docs/, template path, schema) for every page.
 pub fn pages() -> Vec<(&'static str, &'static str, BlockSchema)> {
     vec![
-        ("index.md", "templates/index.md.tmpl", super::provider_config::schema()),
+        (
+            "index.md",
+            "templates/index.md.tmpl",
+            super::provider_config::schema(),
+        ),
         (
             "resources/tenant_session.md",
             "templates/resources/tenant_session.md.tmpl",
@@ -52,7 +56,11 @@ pub fn schema_markdown(s: &BlockSchema) -> String {
 }
 
 /// Renders one template. `read` loads files relative to the repository root.
-pub fn render(template: &str, schema: &BlockSchema, read: &dyn Fn(&str) -> std::io::Result<String>) -> std::io::Result<String> {
+pub fn render(
+    template: &str,
+    schema: &BlockSchema,
+    read: &dyn Fn(&str) -> std::io::Result<String>,
+) -> std::io::Result<String> {
     let mut out = String::with_capacity(template.len() * 2);
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -71,7 +79,9 @@ pub fn render(template: &str, schema: &BlockSchema, read: &dyn Fn(&str) -> std::
             let path = path.trim().trim_matches('"');
             out.push_str(read(path)?.trim_end());
         } else {
-            return Err(std::io::Error::other(format!("unknown template tag {{{{{tag}}}}}")));
+            return Err(std::io::Error::other(format!(
+                "unknown template tag {{{{{tag}}}}}"
+            )));
         }
         rest = &rest[end..];
     }
@@ -103,7 +113,11 @@ mod tests {
         let s = super::super::tenant_session::schema();
         let md = schema_markdown(&s);
         for a in &s.attrs {
-            assert!(md.contains(&format!("- `{}` (", a.name)), "{} missing", a.name);
+            assert!(
+                md.contains(&format!("- `{}` (", a.name)),
+                "{} missing",
+                a.name
+            );
         }
         assert!(md.contains("### Read-Only") && md.contains("### Optional"));
         let p = schema_markdown(&super::super::provider_config::schema());
@@ -114,7 +128,8 @@ mod tests {
     fn checked_in_docs_are_fresh() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for (path, content) in render_all(root).unwrap() {
-            let on_disk = std::fs::read_to_string(root.join("docs").join(&path)).unwrap_or_default();
+            let on_disk =
+                std::fs::read_to_string(root.join("docs").join(&path)).unwrap_or_default();
             assert!(
                 on_disk == content,
                 "docs/{path} is stale: run `make docs` and commit the result"
