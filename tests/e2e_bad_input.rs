@@ -1,0 +1,175 @@
+//! Bad input with real Terraform: each case gives one clear diagnostic pointing at the
+//! configuration line, and no call reaches Auth0. Plus Ctrl-C during a slow apply.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::terraform::{terraforms, Workspace};
+use local_tenant::Fault;
+
+fn provider(body: &str) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    auth0 = {{ source = \"tfauth0/auth0\" }}\n  }}\n}}\n\
+         provider \"auth0\" {{\n{body}\n}}\n\
+         resource \"auth0_tenant_session\" \"this\" {{ session_lifetime = 12 }}\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_configuration_errors() {
+    let tf = terraforms().remove(0);
+    let cases: &[(&str, &str, &str)] = &[
+        ("missing domain", "  api_token = \"t\"", "Missing Auth0 domain"),
+        ("domain with a path", "  domain = \"https://t.example.invalid/api/v2\"\n  api_token = \"t\"", "Invalid domain"),
+        ("http to a remote host", "  domain = \"http://t.example.invalid\"\n  api_token = \"t\"", "Invalid domain"),
+        (
+            "conflicting credentials",
+            "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_secret = \"s\"\n  client_assertion_private_key = \"k\"",
+            "Conflicting credentials",
+        ),
+        (
+            "malformed private key",
+            "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_assertion_private_key = \"not a key\"",
+            "client_assertion_private_key",
+        ),
+        (
+            "unknown signing alg",
+            "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_assertion_signing_alg = \"HS256\"",
+            "Invalid client_assertion_signing_alg",
+        ),
+        ("bad tenant_plan", "  domain = \"t.example.invalid\"\n  api_token = \"t\"\n  tenant_plan = \"gold\"", "Invalid tenant_plan"),
+        ("no credentials", "  domain = \"t.example.invalid\"", "client_id"),
+    ];
+    for (name, body, needle) in cases {
+        let ws = Workspace::new(&tf).await;
+        ws.write("main.tf", &provider(body));
+        // Configure-time checks run in plan; plan runs validate first.
+        let r = ws
+            .run(&["plan", "-no-color", "-input=false", "-refresh=false"])
+            .await;
+        assert_eq!(r.code, 1, "[{name}] {}", r.all());
+        let text = r.all();
+        assert!(
+            text.contains(needle),
+            "[{name}] expected {needle:?}:\n{text}"
+        );
+        assert!(
+            text.contains("provider \"auth0\"") || text.contains("main.tf"),
+            "[{name}] points at the config:\n{text}"
+        );
+        assert!(ws.tenant.requests().is_empty(), "[{name}] no API call");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifetime_errors() {
+    let tf = terraforms().remove(0);
+    let cases: &[(&str, &str)] = &[
+        (
+            "session_lifetime = -1",
+            "session_lifetime must be greater than 0",
+        ),
+        (
+            "session_lifetime = 0",
+            "session_lifetime must be greater than 0",
+        ),
+        ("session_lifetime = 1e12", "above Auth0's maximum"),
+        (
+            "idle_session_lifetime_in_minutes = 1.5",
+            "must be a whole number",
+        ),
+        (
+            "idle_session_lifetime_in_minutes = 0.1",
+            "must be a whole number",
+        ),
+        (
+            "session_lifetime = \"a week\"",
+            "Incorrect attribute value type",
+        ),
+        ("session_lifetime = 1/120", "not a whole number of minutes"),
+    ];
+    for (line, needle) in cases {
+        let ws = Workspace::new(&tf).await;
+        ws.config(&format!(
+            "resource \"auth0_tenant_session\" \"this\" {{\n  {line}\n}}"
+        ));
+        let r = ws.run(&["validate", "-no-color"]).await;
+        assert_eq!(r.code, 1, "[{line}] {}", r.all());
+        assert!(
+            r.all().contains(needle),
+            "[{line}] expected {needle:?}:\n{}",
+            r.all()
+        );
+        assert!(
+            r.all().contains("main.tf line"),
+            "[{line}] names the line:\n{}",
+            r.all()
+        );
+        assert!(ws.tenant.requests().is_empty());
+    }
+    // Values above the plan's system limit are warnings, not errors.
+    let ws = Workspace::new(&tf).await;
+    ws.config("resource \"auth0_tenant_session\" \"this\" {\n  idle_session_lifetime = 100\n}");
+    let r = ws.run(&["validate", "-no-color"]).await;
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.all().contains("72 h") && r.all().contains("2400 h"),
+        "{}",
+        r.all()
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.config("resource \"auth0_tenant_session\" \"this\" { session_lifetime = 12 }");
+        ws.tenant.inject(Fault::Latency {
+            millis: 60_000,
+            times: 1,
+            path_prefix: Some("/api/v2/tenants/settings".into()),
+        });
+        let mut child = std::process::Command::new(&ws.tf)
+            .args(["apply", "-no-color", "-input=false", "-auto-approve"])
+            .current_dir(ws.path())
+            .env("TF_CLI_CONFIG_FILE", ws.path().join("cli.tfrc"))
+            .env("CHECKPOINT_DISABLE", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A create makes no API call before apply; the token fetched right before the
+        // PATCH marks the apply as under way. The PATCH then hangs on the latency fault.
+        let started = Instant::now();
+        while ws.tenant.count("POST", "/oauth/token") == 0 {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the apply never started"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let interrupted = Instant::now();
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap();
+        let took = interrupted.elapsed();
+        assert!(
+            took < Duration::from_secs(10),
+            "{tf:?}: Terraform stopped after {took:?}"
+        );
+        assert!(!out.status.success());
+        // The fault is gone: a re-run converges and the next plan is clean.
+        ws.tenant.clear_faults();
+        ws.apply().await;
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "{}", r.all());
+        assert_eq!(ws.tenant.stored_minutes().session_lifetime, 12 * 60);
+    }
+}
