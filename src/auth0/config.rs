@@ -10,8 +10,8 @@ use super::error::ConfigError;
 
 /// Everything [`super::Client::new`] needs. Nothing here is validated until then.
 ///
-/// TLS: certificates are verified against the bundled Mozilla roots plus the system store,
-/// which honours `SSL_CERT_FILE` / `SSL_CERT_DIR` for a custom CA bundle (corporate proxies).
+/// TLS: certificates are verified against the bundled Mozilla roots plus any CA bundle in
+/// `SSL_CERT_FILE` / `SSL_CERT_DIR` (corporate proxies).
 /// There is deliberately no switch to turn verification off.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {

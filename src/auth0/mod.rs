@@ -10,8 +10,8 @@
 //! - [`settings`]: the session settings model and its JSON mapping,
 //! - `client`: [`Client`], which ties these together.
 //!
-//! TLS certificates are always verified (bundled roots plus the system store; the latter
-//! honours `SSL_CERT_FILE`/`SSL_CERT_DIR` for custom CA bundles). Secrets are wrapped in
+//! TLS certificates are always verified (bundled Mozilla roots plus any CA bundle named by
+//! `SSL_CERT_FILE`/`SSL_CERT_DIR`). Secrets are wrapped in
 //! [`Secret`] and never logged: debug logs carry one line per HTTP attempt (method, path,
 //! status, duration, `x-ratelimit-remaining`, attempt number).
 

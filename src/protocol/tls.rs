@@ -4,8 +4,12 @@
 //!
 //! Terraform's client certificate is an ECDSA P-521 self-signed CA certificate. rustls'
 //! stock client verifier refuses a CA used as an end entity, and `ring` cannot verify
-//! P-521 signatures, so this uses the aws-lc-rs provider and a verifier that compares the
-//! presented certificate byte for byte and then checks the handshake signature with it.
+//! P-521 signatures, so a custom verifier compares the presented certificate byte for byte
+//! and checks the handshake signature with aws-lc-rs's verification algorithms.
+//!
+//! Everything that needs randomness (our key, the handshake) uses `ring`: aws-lc seeds its
+//! random generator on first use, which costs ~20 ms, four times the whole start-up
+//! budget. Signature verification needs no randomness, so aws-lc costs nothing there.
 
 use std::sync::Arc;
 
@@ -15,9 +19,14 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixT
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
 
-/// The crypto provider used for the plugin's own TLS.
+/// The crypto provider used for the plugin's own TLS (key exchange, our signatures).
 pub fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Verification algorithms that include ECDSA P-521 with SHA-512 (Terraform's client key).
+fn verification_algorithms() -> rustls::crypto::WebPkiSupportedAlgorithms {
+    rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms
 }
 
 /// A freshly generated server identity.
@@ -80,12 +89,15 @@ pub fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, String> {
 #[derive(Debug)]
 pub struct ExactClientCert {
     expected: CertificateDer<'static>,
-    provider: Arc<CryptoProvider>,
+    algorithms: rustls::crypto::WebPkiSupportedAlgorithms,
 }
 
 impl ExactClientCert {
-    pub fn new(expected: CertificateDer<'static>, provider: Arc<CryptoProvider>) -> Self {
-        ExactClientCert { expected, provider }
+    pub fn new(expected: CertificateDer<'static>) -> Self {
+        ExactClientCert {
+            expected,
+            algorithms: verification_algorithms(),
+        }
     }
 }
 
@@ -116,12 +128,7 @@ impl ClientCertVerifier for ExactClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -130,18 +137,11 @@ impl ClientCertVerifier for ExactClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.algorithms.supported_schemes()
     }
 }
 
@@ -151,9 +151,8 @@ pub fn server_config(
     identity: &ServerIdentity,
     client_cert: CertificateDer<'static>,
 ) -> Result<Arc<rustls::ServerConfig>, String> {
-    let provider = provider();
-    let verifier = Arc::new(ExactClientCert::new(client_cert, provider.clone()));
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+    let verifier = Arc::new(ExactClientCert::new(client_cert));
+    let mut config = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS configuration: {e}"))?
         .with_client_cert_verifier(verifier)
@@ -192,7 +191,7 @@ mod tests {
     fn verifier_accepts_only_the_exact_certificate() {
         let a = ServerIdentity::generate().unwrap();
         let b = ServerIdentity::generate().unwrap();
-        let v = ExactClientCert::new(a.cert_der.clone(), provider());
+        let v = ExactClientCert::new(a.cert_der.clone());
         assert!(v
             .verify_client_cert(&a.cert_der, &[], UnixTime::now())
             .is_ok());
