@@ -25,7 +25,7 @@ demo: setup
 test: setup
 	@export TF_E2E_TERRAFORMS="$$(scripts/terraform-versions)"; \
 	 echo "==> Terraform for end-to-end tests: $$TF_E2E_TERRAFORMS"; \
-	 cargo test --release --workspace --all-targets
+	 cargo test --profile ci --workspace --all-targets
 
 test-unit: setup
 	cargo test --workspace --lib
