@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use local_tenant::{LocalTenant, SessionState, TenantConfig};
 
 const USAGE: &str = "usage: local-tenant [--port N] [--host 127.0.0.1] [--client-id ID] \
-[--client-secret SECRET] [--state-file PATH]";
+[--client-secret SECRET] [--state-file PATH] [--rate-limit PER_SECOND]";
 
 struct Args {
     host: IpAddr,
@@ -48,6 +48,15 @@ fn parse_args() -> Result<Args, String> {
             "--client-id" => args.cfg.client_id = value,
             "--client-secret" => args.cfg.client_secret = value,
             "--state-file" => args.state_file = Some(PathBuf::from(value)),
+            // Requests per second (bucket size and refill); the scale benchmark simulates
+            // hundreds of tenants on this one server.
+            "--rate-limit" => {
+                let n: u32 = value
+                    .parse()
+                    .map_err(|_| format!("bad --rate-limit {value}"))?;
+                args.cfg.rate_limit_capacity = n;
+                args.cfg.rate_limit_refill_per_sec = n;
+            }
             _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
         }
     }
