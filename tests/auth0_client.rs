@@ -1,6 +1,8 @@
 //! The Auth0 client against the local test tenant (`local_tenant`), which listens on
 //! 127.0.0.1 only. Retry bounds are tiny so failure paths finish in well under a second.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -46,20 +48,6 @@ fn secret_client(t: &LocalTenant) -> Client {
 
 fn token_client(t: &LocalTenant, token: &str) -> Client {
     Client::new(config(t, Credentials::ApiToken(Secret::new(token)))).unwrap()
-}
-
-/// A fresh throwaway 2048-bit RSA key as PKCS#8 PEM (generated, never stored).
-fn test_key_pem() -> String {
-    use aws_lc_rs::encoding::AsDer;
-    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
-    let der = key.as_der().unwrap();
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der.as_ref());
-    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        pem.push_str(std::str::from_utf8(chunk).unwrap());
-        pem.push('\n');
-    }
-    pem + "-----END PRIVATE KEY-----\n"
 }
 
 fn key_creds(pem: &str, alg: SigningAlg) -> Credentials {
@@ -158,7 +146,7 @@ async fn concurrent_first_calls_share_one_token_fetch() {
 
 #[tokio::test]
 async fn private_key_jwt_with_each_algorithm() {
-    let pem = test_key_pem();
+    let pem = common::rsa_key_pem();
     for alg in [SigningAlg::RS256, SigningAlg::RS384, SigningAlg::PS256] {
         let t = start().await;
         let c = Client::new(config(&t, key_creds(&pem, alg))).unwrap();
@@ -851,7 +839,7 @@ fn capture_all_modes() {
         .enable_all()
         .build()
         .unwrap();
-    let pem = test_key_pem();
+    let pem = common::rsa_key_pem();
     let mut errors = Vec::new();
     rt.block_on(async {
         for creds in [

@@ -4,24 +4,11 @@
 
 mod common;
 
-use base64::Engine;
 use common::terraform::{terraforms, Workspace};
 use local_tenant::TenantConfig;
 
 const SECRET: &str = "cs-7f3a9e21-very-secret";
 const API_TOKEN: &str = "static-token-5c1d88e0";
-
-fn key_pem() -> String {
-    use aws_lc_rs::encoding::AsDer;
-    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
-    let b64 = base64::engine::general_purpose::STANDARD.encode(key.as_der().unwrap().as_ref());
-    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        pem.push_str(std::str::from_utf8(chunk).unwrap());
-        pem.push('\n');
-    }
-    pem + "-----END PRIVATE KEY-----\n"
-}
 
 fn provider_block(domain: &str, creds: &str) -> String {
     format!(
@@ -44,7 +31,7 @@ fn issued_tokens(ws: &Workspace) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_trace_logs() {
     let tf = terraforms().remove(0);
-    let pem = key_pem();
+    let pem = common::rsa_key_pem();
     let cfg = || TenantConfig {
         client_secret: SECRET.into(),
         static_tokens: vec![(

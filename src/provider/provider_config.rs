@@ -30,6 +30,41 @@ pub struct ProviderModel {
     pub tenant_plan: Value<String>,
 }
 
+/// Every attribute and the environment variable it falls back to.
+pub const ATTRS: [(&str, &str); 8] = [
+    ("domain", "AUTH0_DOMAIN"),
+    ("client_id", "AUTH0_CLIENT_ID"),
+    ("client_secret", "AUTH0_CLIENT_SECRET"),
+    ("api_token", "AUTH0_API_TOKEN"),
+    (
+        "client_assertion_private_key",
+        "AUTH0_CLIENT_ASSERTION_PRIVATE_KEY",
+    ),
+    (
+        "client_assertion_signing_alg",
+        "AUTH0_CLIENT_ASSERTION_SIGNING_ALG",
+    ),
+    ("audience", "AUTH0_AUDIENCE"),
+    ("tenant_plan", "AUTH0_TENANT_PLAN"),
+];
+
+impl ProviderModel {
+    /// The configured value of an attribute in [`ATTRS`].
+    pub fn get(&self, attr: &str) -> Option<&Value<String>> {
+        Some(match attr {
+            "domain" => &self.domain,
+            "client_id" => &self.client_id,
+            "client_secret" => &self.client_secret,
+            "api_token" => &self.api_token,
+            "client_assertion_private_key" => &self.client_assertion_private_key,
+            "client_assertion_signing_alg" => &self.client_assertion_signing_alg,
+            "audience" => &self.audience,
+            "tenant_plan" => &self.tenant_plan,
+            _ => return None,
+        })
+    }
+}
+
 pub fn schema() -> BlockSchema {
     let s = |name, desc: &str| Attr::new(name, Ty::String, Mode::Optional, desc);
     BlockSchema {
@@ -58,13 +93,6 @@ pub fn schema() -> BlockSchema {
         ],
     }
 }
-
-const CREDENTIAL_ATTRS: [&str; 4] = [
-    "api_token",
-    "client_secret",
-    "client_assertion_private_key",
-    "client_assertion_signing_alg",
-];
 
 fn known(v: &Value<String>) -> Option<&str> {
     match v {
@@ -167,49 +195,23 @@ fn resolve(
 /// Builds the client from configuration and environment. No network I/O.
 pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Diagnostic>> {
     let mut diags = validate(m);
-    let domain = resolve(&m.domain, "domain", "AUTH0_DOMAIN", env, &mut diags);
-    let client_id = resolve(
-        &m.client_id,
-        "client_id",
-        "AUTH0_CLIENT_ID",
-        env,
-        &mut diags,
-    );
-    let client_secret = resolve(
-        &m.client_secret,
-        "client_secret",
-        "AUTH0_CLIENT_SECRET",
-        env,
-        &mut diags,
-    );
-    let api_token = resolve(
-        &m.api_token,
-        "api_token",
-        "AUTH0_API_TOKEN",
-        env,
-        &mut diags,
-    );
-    let key = resolve(
-        &m.client_assertion_private_key,
-        "client_assertion_private_key",
-        "AUTH0_CLIENT_ASSERTION_PRIVATE_KEY",
-        env,
-        &mut diags,
-    );
-    let alg = resolve(
-        &m.client_assertion_signing_alg,
-        "client_assertion_signing_alg",
-        "AUTH0_CLIENT_ASSERTION_SIGNING_ALG",
-        env,
-        &mut diags,
-    );
-    let audience = resolve(&m.audience, "audience", "AUTH0_AUDIENCE", env, &mut diags);
-    let plan = resolve(
-        &m.tenant_plan,
-        "tenant_plan",
-        "AUTH0_TENANT_PLAN",
-        env,
-        &mut diags,
+    let mut resolved: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (attr, env_key) in ATTRS {
+        let v = m.get(attr).unwrap_or(&Value::Null);
+        if let Some(found) = resolve(v, attr, env_key, env, &mut diags) {
+            resolved.insert(attr, found);
+        }
+    }
+    let mut take = |attr: &str| resolved.remove(attr);
+    let (domain, client_id, client_secret, api_token, key, alg, audience, plan) = (
+        take("domain"),
+        take("client_id"),
+        take("client_secret"),
+        take("api_token"),
+        take("client_assertion_private_key"),
+        take("client_assertion_signing_alg"),
+        take("audience"),
+        take("tenant_plan"),
     );
     let tenant_plan = match plan.as_deref() {
         None => None,
@@ -256,28 +258,11 @@ pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Dia
 /// A client configuration error as a diagnostic, on the attribute when the attribute is
 /// in the configuration (an error about an env var has no config line to point at).
 fn config_diag(e: &auth0::ConfigError, m: &ProviderModel) -> Diagnostic {
-    let in_config = |a: &str| {
-        let v = match a {
-            "domain" => &m.domain,
-            "client_id" => &m.client_id,
-            "client_secret" => &m.client_secret,
-            "api_token" => &m.api_token,
-            "client_assertion_private_key" => &m.client_assertion_private_key,
-            "client_assertion_signing_alg" => &m.client_assertion_signing_alg,
-            "audience" => &m.audience,
-            _ => return false,
-        };
-        known(v).is_some()
-    };
+    let in_config = |a: &str| m.get(a).and_then(known).is_some();
     match e.attribute {
         Some(a) if in_config(a) => attr_error(a, "Invalid provider configuration", e.to_string()),
         _ => error("Invalid provider configuration", e.to_string()),
     }
-}
-
-/// The attribute names whose values are secrets (never logged).
-pub fn secret_attrs() -> &'static [&'static str] {
-    &CREDENTIAL_ATTRS[..3]
 }
 
 #[cfg(test)]
@@ -293,21 +278,11 @@ mod tests {
     }
 
     fn model(pairs: &[(&str, &str)]) -> ProviderModel {
-        let mut m = ProviderModel::default();
-        for (k, v) in pairs {
-            let v = Value::Value(v.to_string());
-            match *k {
-                "domain" => m.domain = v,
-                "client_id" => m.client_id = v,
-                "client_secret" => m.client_secret = v,
-                "api_token" => m.api_token = v,
-                "client_assertion_private_key" => m.client_assertion_private_key = v,
-                "client_assertion_signing_alg" => m.client_assertion_signing_alg = v,
-                "tenant_plan" => m.tenant_plan = v,
-                _ => unreachable!(),
-            }
-        }
-        m
+        let json: serde_json::Map<String, serde_json::Value> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+            .collect();
+        serde_json::from_value(serde_json::Value::Object(json)).unwrap()
     }
 
     fn attr_of(d: &Diagnostic) -> Option<String> {

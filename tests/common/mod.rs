@@ -19,6 +19,19 @@ use tonic::transport::{Channel, Endpoint, Uri};
 
 pub const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
+/// A fresh throwaway 2048-bit RSA key as PKCS#8 PEM (generated, never stored).
+pub fn rsa_key_pem() -> String {
+    use aws_lc_rs::encoding::AsDer;
+    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(key.as_der().unwrap().as_ref());
+    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(chunk).unwrap());
+        pem.push('\n');
+    }
+    pem + "-----END PRIVATE KEY-----\n"
+}
+
 /// A client identity shaped like Terraform's: ECDSA P-521, self-signed CA, CN localhost.
 pub struct ClientIdentity {
     pub cert_pem: String,
