@@ -200,3 +200,64 @@ async fn debug_mode_prints_reattach_line() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[tokio::test]
+async fn tcp_with_nodelay_when_unix_sockets_are_unavailable() {
+    // A temp dir that cannot exist makes the unix socket impossible.
+    let id = terraform_like_client_cert();
+    let l = launch(
+        Some(&id.cert_pem),
+        &[
+            ("TMPDIR", "/nonexistent-dir-for-tfauth0-test"),
+            ("PLUGIN_MIN_PORT", "10000"),
+            ("PLUGIN_MAX_PORT", "25000"),
+        ],
+    );
+    assert_eq!(l.network, "tcp", "{}", l.line);
+    let addr: std::net::SocketAddr = l.address.parse().unwrap();
+    assert!(addr.ip().is_loopback());
+    assert!((10000..=25000).contains(&addr.port()));
+    let ch = connect(&l, Some(&id)).await.unwrap();
+    let m = ProviderClient::new(ch)
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(m.server_capabilities.unwrap().plan_destroy);
+}
+
+/// A panic must reach Terraform as a line starting with `panic: ` (its crash capture)
+/// and as a JSON error log line, then end the process. Runs the hook in a child process.
+#[test]
+fn panics_are_reported_the_way_terraform_shows_them() {
+    if std::env::var_os("TFAUTH0_PANIC_CHILD").is_some() {
+        tfauth0::protocol::logging::install_panic_hook();
+        panic!("boom for the test");
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "panics_are_reported_the_way_terraform_shows_them",
+            "--nocapture",
+        ])
+        .env("TFAUTH0_PANIC_CHILD", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("panic: boom for the test")),
+        "{err}"
+    );
+    let json = err
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("a JSON log line");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["@level"], "error");
+    assert!(v["@message"]
+        .as_str()
+        .unwrap()
+        .contains("boom for the test"));
+}

@@ -177,8 +177,7 @@ pub async fn connect(
     l: &Launched,
     identity: Option<&ClientIdentity>,
 ) -> Result<Channel, tonic::transport::Error> {
-    assert_eq!(l.network, "unix");
-    let path = l.address.clone();
+    let (network, address) = (l.network.clone(), l.address.clone());
     let tls = l.server_cert.clone().map(|cert| {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
@@ -201,16 +200,20 @@ pub async fn connect(
     Endpoint::try_from("http://localhost")
         .unwrap()
         .connect_with_connector(tower::service_fn(move |_: Uri| {
-            let path = path.clone();
+            let (network, address) = (network.clone(), address.clone());
             let tls = tls.clone();
             async move {
-                let sock = tokio::net::UnixStream::connect(path).await?;
+                let sock: Box<dyn tfauth0::protocol::server::Io> = if network == "unix" {
+                    Box::new(tokio::net::UnixStream::connect(address).await?)
+                } else {
+                    Box::new(tokio::net::TcpStream::connect(address).await?)
+                };
                 let io: Box<dyn tfauth0::protocol::server::Io> = match tls {
                     Some(tls) => Box::new(
                         tls.connect(ServerName::try_from("localhost").unwrap(), sock)
                             .await?,
                     ),
-                    None => Box::new(sock),
+                    None => sock,
                 };
                 Ok::<_, std::io::Error>(TokioIo::new(tfauth0::protocol::server::Conn::new(io)))
             }
