@@ -303,3 +303,29 @@ output "s" { value = data.auth0_tenant_session.now }"#,
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_and_providers_schema_json() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 168 }"#);
+        ws.ok(&["validate", "-no-color"]).await;
+        let r = ws.ok(&["providers", "schema", "-json"]).await;
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let p = &v["provider_schemas"]["registry.terraform.io/tfauth0/auth0"];
+        assert_eq!(
+            p["provider"]["block"]["attributes"]["client_secret"]["sensitive"],
+            json!(true)
+        );
+        let res = &p["resource_schemas"]["auth0_tenant_session"]["block"]["attributes"];
+        assert_eq!(res["session_lifetime"]["type"], json!("number"));
+        assert_eq!(res["session_lifetime"]["optional"], json!(true));
+        assert_eq!(res["session_lifetime"]["computed"], json!(true));
+        assert_eq!(res["id"]["computed"], json!(true));
+        assert!(p["data_source_schemas"]["auth0_tenant_session"].is_object());
+        assert!(
+            ws.tenant.requests().is_empty(),
+            "no API call for schema or validate"
+        );
+    }
+}
