@@ -261,3 +261,32 @@ fn panics_are_reported_the_way_terraform_shows_them() {
         .unwrap()
         .contains("boom for the test"));
 }
+
+/// Ctrl-C in a terminal sends SIGINT to the whole process group, provider included;
+/// Terraform stops the provider through StopProvider instead, so SIGINT must not kill it.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigint_does_not_kill_a_managed_provider() {
+    let id = terraform_like_client_cert();
+    let mut l = launch(Some(&id.cert_pem), &[]);
+    let ch = connect(&l, Some(&id)).await.unwrap();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &l.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        l.child.try_wait().unwrap().is_none(),
+        "still running after SIGINT"
+    );
+    ProviderClient::new(ch.clone())
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .expect("still serving after SIGINT");
+    GrpcControllerClient::new(ch)
+        .shutdown(Empty {})
+        .await
+        .unwrap();
+    assert!(wait_exit(&mut l, Duration::from_secs(2)).is_some());
+}
