@@ -10,6 +10,8 @@
 //! | PATCH applied, response lost                   | apply succeeds (idempotent PATCH retried)         | the configured values, no drift  |
 //! | truncated JSON body (x20)                      | "Unreadable answer from Auth0" error              | nothing created; re-run converges|
 //! | 503 on GET during refresh (once)               | plan succeeds (retried)                           | unchanged                        |
+//! | 401 expired token once                         | apply succeeds (token refreshed once, retried)    | the configured values            |
+//! | 401 again after the refresh                    | "Auth0 rejected the credentials"                  | nothing created; re-run converges|
 //! | token endpoint 503 (x50)                       | "Could not get an Auth0 access token"             | nothing created                  |
 //! | wrong client secret                            | error naming client_id/client_secret              | nothing created                  |
 //! | token without update:tenant_settings           | 403 naming the missing scope                      | nothing created                  |
@@ -135,6 +137,36 @@ fn cases() -> Vec<Case> {
                 }]
             },
             error: Some("Unreadable answer from Auth0"),
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "token expired mid-run (once)",
+            tenant: default_tenant,
+            faults: || {
+                vec![Fault::Status {
+                    code: 401,
+                    times: 1,
+                    path_prefix: patch_only(),
+                    retry_after: None,
+                    reset_in_secs: None,
+                }]
+            },
+            error: None,
+            client_secret: "local-client-secret",
+        },
+        Case {
+            name: "token rejected after refresh",
+            tenant: default_tenant,
+            faults: || {
+                vec![Fault::Status {
+                    code: 401,
+                    times: 2,
+                    path_prefix: patch_only(),
+                    retry_after: None,
+                    reset_in_secs: None,
+                }]
+            },
+            error: Some("Auth0 rejected the credentials"),
             client_secret: "local-client-secret",
         },
         Case {
