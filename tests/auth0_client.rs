@@ -19,6 +19,17 @@ const CLIENT_ID: &str = "local-client-id";
 const CLIENT_SECRET: &str = "local-client-secret";
 const API_TOKEN: &str = "local-api-token";
 
+/// `times` answers with HTTP `code` (Auth0's error JSON) on the settings endpoint.
+fn settings_status(code: u16, times: u32) -> Fault {
+    Fault::Status {
+        code,
+        times,
+        path_prefix: Some(SETTINGS.into()),
+        retry_after: None,
+        reset_in_secs: None,
+    }
+}
+
 fn fast_retry() -> RetryPolicy {
     RetryPolicy {
         max_attempts: 4,
@@ -300,13 +311,7 @@ async fn static_token_401_says_to_use_client_credentials() {
 async fn second_401_after_refresh_is_an_error() {
     let t = start().await;
     let c = secret_client(&t);
-    t.inject(Fault::Status {
-        code: 401,
-        times: 2,
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: None,
-        reset_in_secs: None,
-    });
+    t.inject(settings_status(401, 2));
     let e = c.read_session_settings().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Unauthorized);
     assert!(
@@ -398,13 +403,7 @@ async fn rejected_value_is_a_bad_request_with_auth0_message() {
 #[tokio::test]
 async fn not_found_points_at_the_domain() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 404,
-        times: 1,
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: None,
-        reset_in_secs: None,
-    });
+    t.inject(settings_status(404, 1));
     let e = token_client(&t, API_TOKEN)
         .read_session_settings()
         .await
@@ -449,13 +448,7 @@ async fn rate_limit_storm_with_short_resets_stops_within_the_bound() {
     let t = start().await;
     // The tenant sends x-ratelimit-reset one second ahead: the client waits it out until
     // the next wait no longer fits in max_total_wait (2 s) or max_attempts (4) is reached.
-    t.inject(Fault::Status {
-        code: 429,
-        times: 1000,
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: None,
-        reset_in_secs: None,
-    });
+    t.inject(settings_status(429, 1000));
     let c = token_client(&t, API_TOKEN);
     let started = Instant::now();
     let e = c.read_session_settings().await.unwrap_err();
@@ -529,13 +522,7 @@ async fn rate_limit_reset_header_is_honoured() {
 #[tokio::test]
 async fn server_errors_are_retried_then_succeed() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 503,
-        times: 2,
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: None,
-        reset_in_secs: None,
-    });
+    t.inject(settings_status(503, 2));
     let c = secret_client(&t);
     c.read_session_settings().await.unwrap();
     assert_eq!(t.count("GET", SETTINGS), 3);
@@ -545,13 +532,7 @@ async fn server_errors_are_retried_then_succeed() {
 #[tokio::test]
 async fn server_errors_exhaust_the_attempts() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 500,
-        times: 1000,
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: None,
-        reset_in_secs: None,
-    });
+    t.inject(settings_status(500, 1000));
     let e = token_client(&t, API_TOKEN)
         .read_session_settings()
         .await
@@ -858,13 +839,7 @@ fn capture_all_modes() {
             .unwrap();
             t.expire_all_tokens();
             let _ = c.read_session_settings().await;
-            t.inject(Fault::Status {
-                code: 401,
-                times: 2,
-                path_prefix: Some(SETTINGS.into()),
-                retry_after: None,
-                reset_in_secs: None,
-            });
+            t.inject(settings_status(401, 2));
             errors.push(c.read_session_settings().await.unwrap_err().to_string());
             t.clear_faults();
             errors.push(format!("{creds:?}"));
