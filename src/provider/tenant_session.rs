@@ -204,14 +204,17 @@ pub fn validate(cfg: &SessionModel, plan: Option<TenantPlan>) -> Vec<Diagnostic>
     let mut minutes: [Option<u32>; 4] = [None; 4];
     for (i, p) in PAIRS.iter().enumerate() {
         let pair = cfg.pair(i);
-        if let (Value::Value(_), Value::Value(_)) = (pair.hours, pair.minutes) {
+        if let (Value::Value(h), Value::Value(m)) = (pair.hours, pair.minutes) {
             diags.push(attr_error(
                 p.minutes_attr,
                 format!("Set {} or {}, not both", p.hours_attr, p.minutes_attr),
                 format!(
-                    "{} and {} are two spellings of one lifetime (hours and minutes). Keep the one you \
-                     prefer; the other is computed from it.",
-                    p.hours_attr, p.minutes_attr
+                    "{} = {} and {} = {} are two spellings of one lifetime (hours and minutes). Keep \
+                     the one you prefer; the other is computed from it.",
+                    p.hours_attr,
+                    h.display(),
+                    p.minutes_attr,
+                    m.display()
                 ),
             ));
             continue;
