@@ -341,10 +341,11 @@ impl Auth0Provider {
                         private.originals = tenant_session::Originals::from_state(&prior);
                     }
                     let u = tenant_session::change_update(&prior, &planned);
+                    // Nothing to send and nothing left unknown: the plan is the new state.
                     let complete = (0..4).all(|i| {
-                        planned.pair(i).hours.is_value() || planned.pair(i).hours.is_null()
-                    }) && (0..4).all(|i| !planned.pair(i).minutes.is_unknown())
-                        && planned.session_cookie_mode.is_value();
+                        let p = planned.pair(i);
+                        !p.hours.is_unknown() && !p.minutes.is_unknown()
+                    }) && planned.session_cookie_mode.is_value();
                     if tenant_session::is_empty(&u) && complete {
                         let mut st = planned.clone();
                         if !st.id.is_value() {
