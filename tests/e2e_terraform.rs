@@ -329,3 +329,38 @@ async fn validate_and_providers_schema_json() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_restore_on_later_costs_no_patch_and_restores_that_point() {
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
+        ws.apply().await;
+        // Turning restore_on_destroy on changes nothing at Auth0.
+        ws.config(
+            r#"resource "auth0_tenant_session" "this" {
+  session_lifetime   = 24
+  restore_on_destroy = true
+}"#,
+        );
+        ws.tenant.clear_requests();
+        ws.apply().await;
+        assert_eq!(
+            ws.tenant.count("PATCH", SETTINGS),
+            0,
+            "no PATCH for a state-only change"
+        );
+        // Later changes, then destroy: the values from when restore was switched on return.
+        ws.config(
+            r#"resource "auth0_tenant_session" "this" {
+  session_lifetime   = 48
+  restore_on_destroy = true
+}"#,
+        );
+        ws.apply().await;
+        assert_eq!(ws.tenant.stored_minutes().session_lifetime, 48 * 60);
+        ws.tenant.clear_requests();
+        ws.ok(&["destroy", "-no-color", "-auto-approve"]).await;
+        assert_eq!(ws.patch_bodies(), vec![json!({"session_lifetime": 24})]);
+    }
+}
