@@ -224,10 +224,10 @@ pub fn minutes_number(minutes: u32) -> Number {
     Number::Int(i64::from(minutes))
 }
 
-/// Minutes a stored hours value stands for, if it is a valid one.
+/// Minutes a stored hours value stands for, if it is a valid one: the same rounding the
+/// client applies to the hours Auth0 reports.
 pub fn stored_hours_minutes(n: &Number) -> Option<u32> {
-    let m = n.as_f64() * 60.0;
-    (m.is_finite() && m >= 0.5).then(|| m.round() as u32)
+    crate::auth0::Minutes::from_hours(n.as_f64()).map(|m| m.0)
 }
 
 pub fn stored_minutes(n: &Number) -> Option<u32> {

@@ -250,7 +250,7 @@ impl Auth0Provider {
                     match private.originals.clone() {
                         Some(o) => {
                             let u = tenant_session::restore_update(&prior, &o);
-                            if tenant_session::is_empty(&u) {
+                            if u.is_empty() {
                                 (Value::Null, vec![])
                             } else {
                                 tracing::info!("restoring the tenant's original session settings");
@@ -302,7 +302,7 @@ impl Auth0Provider {
                         Some(d) => (Value::Null, vec![d]),
                         None => {
                             let u = tenant_session::create_update(&cfg);
-                            let r = if tenant_session::is_empty(&u) {
+                            let r = if u.is_empty() {
                                 self.call(client.read_session_settings()).await
                             } else {
                                 self.call(client.update_session_settings(&u)).await
@@ -346,14 +346,14 @@ impl Auth0Provider {
                         let p = planned.pair(i);
                         !p.hours.is_unknown() && !p.minutes.is_unknown()
                     }) && planned.session_cookie_mode.is_value();
-                    if tenant_session::is_empty(&u) && complete {
+                    if u.is_empty() && complete {
                         let mut st = planned.clone();
                         if !st.id.is_value() {
                             st.id = Value::Value(domain.clone());
                         }
                         (Value::Value(st), vec![])
                     } else {
-                        let r = if tenant_session::is_empty(&u) {
+                        let r = if u.is_empty() {
                             self.call(client.read_session_settings()).await
                         } else {
                             self.call(client.update_session_settings(&u)).await

@@ -134,14 +134,6 @@ fn set_update(u: &mut SessionUpdate, i: usize, minutes: u32) {
     *slot = Some(Minutes(minutes));
 }
 
-fn update_is_empty(u: &SessionUpdate) -> bool {
-    u.session_lifetime.is_none()
-        && u.idle_session_lifetime.is_none()
-        && u.ephemeral_session_lifetime.is_none()
-        && u.idle_ephemeral_session_lifetime.is_none()
-        && u.cookie_mode.is_none()
-}
-
 pub fn schema() -> BlockSchema {
     let mut attrs = vec![Attr::new(
         "id",
@@ -467,10 +459,6 @@ pub fn restore_update(current: &SessionModel, originals: &Originals) -> SessionU
     u
 }
 
-pub fn is_empty(u: &SessionUpdate) -> bool {
-    update_is_empty(u)
-}
-
 /// New state after apply: the planned values where the tenant holds them, the tenant's
 /// values where the plan left them unknown, and an error where the tenant holds
 /// something else than planned (the state then tells the truth).
@@ -747,7 +735,7 @@ mod tests {
             p.session_lifetime_in_minutes,
             prior.session_lifetime_in_minutes
         );
-        assert!(is_empty(&change_update(&prior, &p)));
+        assert!(change_update(&prior, &p).is_empty());
     }
 
     #[test]
