@@ -185,15 +185,6 @@ impl Credentials {
             )),
         }
     }
-
-    /// The application's client ID, when there is one (used in hints).
-    pub fn client_id(&self) -> Option<&str> {
-        match self {
-            Credentials::ApiToken(_) => None,
-            Credentials::ClientSecret { client_id, .. }
-            | Credentials::PrivateKeyJwt { client_id, .. } => Some(client_id),
-        }
-    }
 }
 
 fn key_error(why: &str) -> ConfigError {

@@ -120,18 +120,6 @@ impl ApiError {
         )
     }
 
-    /// Whether retrying the whole operation later might succeed.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self.kind,
-            ApiErrorKind::RateLimited
-                | ApiErrorKind::Server
-                | ApiErrorKind::Timeout
-                | ApiErrorKind::Connection
-                | ApiErrorKind::Cancelled
-        )
-    }
-
     fn lead(&self) -> &'static str {
         match self.kind {
             ApiErrorKind::Unauthorized

@@ -26,10 +26,6 @@ impl Minutes {
         }
         Some(Minutes(m as u32))
     }
-
-    pub fn as_hours(self) -> f64 {
-        self.0 as f64 / 60.0
-    }
 }
 
 /// `session_cookie.mode`.
@@ -165,27 +161,6 @@ impl SessionUpdate {
         *self == SessionUpdate::default()
     }
 
-    /// The changes needed to turn `current` into `target` (empty if they are equal).
-    pub fn diff(current: &SessionSettings, target: &SessionSettings) -> SessionUpdate {
-        let pick = |a: Minutes, b: Minutes| (a != b).then_some(b);
-        SessionUpdate {
-            session_lifetime: pick(current.session_lifetime, target.session_lifetime),
-            idle_session_lifetime: pick(
-                current.idle_session_lifetime,
-                target.idle_session_lifetime,
-            ),
-            ephemeral_session_lifetime: pick(
-                current.ephemeral_session_lifetime,
-                target.ephemeral_session_lifetime,
-            ),
-            idle_ephemeral_session_lifetime: pick(
-                current.idle_ephemeral_session_lifetime,
-                target.idle_ephemeral_session_lifetime,
-            ),
-            cookie_mode: (current.cookie_mode != target.cookie_mode).then_some(target.cookie_mode),
-        }
-    }
-
     /// The PATCH body. A whole number of hours goes in the hour field (the API wants an
     /// integer there); anything else goes in the `*_in_minutes` twin, never both.
     pub(crate) fn to_json(self) -> Value {
@@ -310,23 +285,6 @@ mod tests {
         assert_eq!(u.to_json(), json!({"ephemeral_session_lifetime": 1}));
         assert!(SessionUpdate::default().is_empty());
         assert!(!u.is_empty());
-    }
-
-    #[test]
-    fn diff_only_changed_fields() {
-        let cur = SessionSettings::default();
-        let mut target = cur;
-        assert!(SessionUpdate::diff(&cur, &target).is_empty());
-        target.idle_session_lifetime = Minutes(181);
-        target.cookie_mode = CookieMode::NonPersistent;
-        assert_eq!(
-            SessionUpdate::diff(&cur, &target),
-            SessionUpdate {
-                idle_session_lifetime: Some(Minutes(181)),
-                cookie_mode: Some(CookieMode::NonPersistent),
-                ..Default::default()
-            }
-        );
     }
 
     #[test]
