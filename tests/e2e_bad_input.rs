@@ -131,11 +131,8 @@ async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
             times: 1,
             path_prefix: Some("/api/v2/tenants/settings".into()),
         });
-        let child = std::process::Command::new(&ws.tf)
-            .args(["apply", "-no-color", "-input=false", "-auto-approve"])
-            .current_dir(ws.path())
-            .env("TF_CLI_CONFIG_FILE", ws.path().join("cli.tfrc"))
-            .env("CHECKPOINT_DISABLE", "1")
+        let child = ws
+            .command(&["apply", "-no-color", "-input=false", "-auto-approve"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

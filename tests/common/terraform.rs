@@ -116,29 +116,34 @@ impl Workspace {
         std::fs::read_to_string(self.path().join(name)).unwrap_or_default()
     }
 
-    /// Runs terraform with the given arguments, blocking the calling thread.
-    pub fn run_sync(&self, args: &[&str]) -> Run {
+    /// The terraform command `run` would execute, for tests that must hold the process
+    /// (e.g. to interrupt it).
+    pub fn command(&self, args: &[&str]) -> Command {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        self.spec().command(&args)
+    }
+
+    fn spec(&self) -> RunSpec {
         RunSpec {
             tf: self.tf.clone(),
             dir: self.path().to_path_buf(),
             extra: self.extra_env.clone(),
         }
-        .run(&args)
+    }
+
+    /// Runs terraform with the given arguments, blocking the calling thread.
+    pub fn run_sync(&self, args: &[&str]) -> Run {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        self.spec().run(&args)
     }
 
     /// Runs terraform without blocking the tenant's runtime.
     pub async fn run(&self, args: &[&str]) -> Run {
-        let tf = self.tf.clone();
-        let dir = self.path().to_path_buf();
-        let extra = self.extra_env.clone();
+        let spec = self.spec();
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        tokio::task::spawn_blocking(move || {
-            let ws = RunSpec { tf, dir, extra };
-            ws.run(&args)
-        })
-        .await
-        .unwrap()
+        tokio::task::spawn_blocking(move || spec.run(&args))
+            .await
+            .unwrap()
     }
 
     pub async fn ok(&self, args: &[&str]) -> Run {
@@ -178,7 +183,9 @@ struct RunSpec {
 }
 
 impl RunSpec {
-    fn run(&self, args: &[String]) -> Run {
+    /// terraform with `args` in the workspace: its CLI config, no checkpoint calls, and none
+    /// of the caller's TF_LOG or AUTH0_* variables (the config says which tenant to use).
+    fn command(&self, args: &[String]) -> Command {
         let mut cmd = Command::new(&self.tf);
         cmd.args(args)
             .current_dir(&self.dir)
@@ -196,7 +203,11 @@ impl RunSpec {
         for (k, v) in &self.extra {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("run terraform");
+        cmd
+    }
+
+    fn run(&self, args: &[String]) -> Run {
+        let out = self.command(args).output().expect("run terraform");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
