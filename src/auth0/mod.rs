@@ -28,4 +28,4 @@ pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};
 pub use credentials::{Credentials, Secret, SigningAlg};
 pub use error::{ApiError, ApiErrorKind, ConfigError};
-pub use settings::{CookieMode, Minutes, SessionSettings, SessionUpdate};
+pub use settings::{CookieMode, Lifetime, Minutes, SessionSettings, SessionUpdate};

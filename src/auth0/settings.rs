@@ -88,28 +88,58 @@ impl Default for SessionSettings {
     }
 }
 
-/// The hour fields, in the order the API documents them.
-pub(crate) const LIFETIME_FIELDS: [&str; 4] = [
-    "session_lifetime",
-    "idle_session_lifetime",
-    "ephemeral_session_lifetime",
-    "idle_ephemeral_session_lifetime",
-];
+/// The four session lifetimes of a tenant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lifetime {
+    Session,
+    IdleSession,
+    EphemeralSession,
+    IdleEphemeralSession,
+}
+
+impl Lifetime {
+    /// All four, in the order the API documents them.
+    pub const ALL: [Lifetime; 4] = [
+        Lifetime::Session,
+        Lifetime::IdleSession,
+        Lifetime::EphemeralSession,
+        Lifetime::IdleEphemeralSession,
+    ];
+
+    /// The API's hour field. Its minutes twin is this name with `_in_minutes`.
+    pub fn field(self) -> &'static str {
+        match self {
+            Lifetime::Session => "session_lifetime",
+            Lifetime::IdleSession => "idle_session_lifetime",
+            Lifetime::EphemeralSession => "ephemeral_session_lifetime",
+            Lifetime::IdleEphemeralSession => "idle_ephemeral_session_lifetime",
+        }
+    }
+}
 
 /// The `fields` query used to read only what we manage.
 pub(crate) fn fields_query() -> String {
-    let mut f = LIFETIME_FIELDS.join(",");
-    f.push_str(",session_cookie");
-    f
+    let mut f: Vec<&str> = Lifetime::ALL.iter().map(|l| l.field()).collect();
+    f.push("session_cookie");
+    f.join(",")
 }
 
 impl SessionSettings {
-    fn slot(&mut self, field: &str) -> &mut Minutes {
-        match field {
-            "session_lifetime" => &mut self.session_lifetime,
-            "idle_session_lifetime" => &mut self.idle_session_lifetime,
-            "ephemeral_session_lifetime" => &mut self.ephemeral_session_lifetime,
-            _ => &mut self.idle_ephemeral_session_lifetime,
+    pub fn lifetime(&self, l: Lifetime) -> Minutes {
+        match l {
+            Lifetime::Session => self.session_lifetime,
+            Lifetime::IdleSession => self.idle_session_lifetime,
+            Lifetime::EphemeralSession => self.ephemeral_session_lifetime,
+            Lifetime::IdleEphemeralSession => self.idle_ephemeral_session_lifetime,
+        }
+    }
+
+    fn lifetime_mut(&mut self, l: Lifetime) -> &mut Minutes {
+        match l {
+            Lifetime::Session => &mut self.session_lifetime,
+            Lifetime::IdleSession => &mut self.idle_session_lifetime,
+            Lifetime::EphemeralSession => &mut self.ephemeral_session_lifetime,
+            Lifetime::IdleEphemeralSession => &mut self.idle_ephemeral_session_lifetime,
         }
     }
 
@@ -120,14 +150,15 @@ impl SessionSettings {
             .as_object()
             .ok_or_else(|| "expected a JSON object with the tenant settings".to_string())?;
         let mut s = SessionSettings::default();
-        for field in LIFETIME_FIELDS {
+        for l in Lifetime::ALL {
+            let field = l.field();
             match obj.get(field) {
                 None | Some(Value::Null) => {}
                 Some(v) => {
                     let hours = v
                         .as_f64()
                         .ok_or_else(|| format!("{field} is {v}, expected a number of hours"))?;
-                    *s.slot(field) = Minutes::from_hours(hours).ok_or_else(|| {
+                    *s.lifetime_mut(l) = Minutes::from_hours(hours).ok_or_else(|| {
                         format!("{field} is {v}, expected a positive number of hours")
                     })?;
                 }
@@ -161,18 +192,32 @@ impl SessionUpdate {
         *self == SessionUpdate::default()
     }
 
+    pub fn lifetime(&self, l: Lifetime) -> Option<Minutes> {
+        match l {
+            Lifetime::Session => self.session_lifetime,
+            Lifetime::IdleSession => self.idle_session_lifetime,
+            Lifetime::EphemeralSession => self.ephemeral_session_lifetime,
+            Lifetime::IdleEphemeralSession => self.idle_ephemeral_session_lifetime,
+        }
+    }
+
+    pub fn set_lifetime(&mut self, l: Lifetime, m: Minutes) {
+        let slot = match l {
+            Lifetime::Session => &mut self.session_lifetime,
+            Lifetime::IdleSession => &mut self.idle_session_lifetime,
+            Lifetime::EphemeralSession => &mut self.ephemeral_session_lifetime,
+            Lifetime::IdleEphemeralSession => &mut self.idle_ephemeral_session_lifetime,
+        };
+        *slot = Some(m);
+    }
+
     /// The PATCH body. A whole number of hours goes in the hour field (the API wants an
     /// integer there); anything else goes in the `*_in_minutes` twin, never both.
     pub(crate) fn to_json(self) -> Value {
         let mut body = Map::new();
-        let values = [
-            self.session_lifetime,
-            self.idle_session_lifetime,
-            self.ephemeral_session_lifetime,
-            self.idle_ephemeral_session_lifetime,
-        ];
-        for (field, value) in LIFETIME_FIELDS.iter().zip(values) {
-            if let Some(Minutes(m)) = value {
+        for l in Lifetime::ALL {
+            let field = l.field();
+            if let Some(Minutes(m)) = self.lifetime(l) {
                 if m % 60 == 0 {
                     body.insert(field.to_string(), Value::from(m / 60));
                 } else {
