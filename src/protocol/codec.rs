@@ -170,22 +170,94 @@ impl Number {
         if let Ok(i) = text.parse::<i64>() {
             return Ok(Number::Int(i));
         }
-        let f: f64 = text
-            .parse()
-            .map_err(|_| CodecError(format!("{text:?} is not a number")))?;
-        if !f.is_finite() {
-            return Err(CodecError(format!("{text:?} is not a finite number")));
-        }
-        Ok(Number::Decimal(text.to_string(), f))
+        Number::from_decimal_text(text)
+            .ok_or_else(|| CodecError(format!("{text:?} is not a number")))
     }
 
-    /// The text a person would recognise from their configuration.
+    /// A decimal number's text, as Terraform sends numbers that neither an int64 nor a
+    /// float64 holds exactly (`181/60`, `1e400`). Its f64 is the closest one, infinite for
+    /// magnitudes beyond f64's range: the text keeps the real value for rules and messages.
+    /// Only decimal notation is accepted (no `inf` or `NaN`, which Terraform never sends).
+    pub fn from_decimal_text(text: &str) -> Option<Number> {
+        let t = text.trim();
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        let decimal = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+            && digits.bytes().any(|b| b.is_ascii_digit())
+            && digits
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+        if !decimal {
+            return None;
+        }
+        let f: f64 = t.parse().ok()?;
+        Some(Number::Decimal(t.to_string(), f))
+    }
+
+    /// Greater than zero, decided on the exact value: a decimal too small for f64
+    /// (`1e-400`) is still positive.
+    pub fn is_positive(&self) -> bool {
+        match self {
+            Number::Int(i) => *i > 0,
+            Number::Float(f) => *f > 0.0,
+            Number::Decimal(text, f) => {
+                if *f != 0.0 {
+                    return *f > 0.0;
+                }
+                let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+                !text.starts_with('-') && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b))
+            }
+        }
+    }
+
+    /// The text a person would recognise from their configuration. Decimals Terraform
+    /// computed (`181/60` has 150 digits; `1e400` arrives as 401) are shortened to the
+    /// closest f64, or to scientific notation when they are beyond f64's range.
     pub fn display(&self) -> String {
+        const LONG: usize = 24;
         match self {
             Number::Int(i) => i.to_string(),
-            Number::Float(f) => format!("{f}"),
-            Number::Decimal(s, _) => s.clone(),
+            Number::Float(f) => short_float(*f),
+            Number::Decimal(s, _) if s.len() <= LONG => s.clone(),
+            Number::Decimal(_, f) if f.is_finite() && *f != 0.0 => short_float(*f),
+            Number::Decimal(s, _) => scientific(s),
         }
+    }
+}
+
+/// Plain notation for everyday magnitudes, scientific beyond them (`1e300`, not 301 digits).
+fn short_float(f: f64) -> String {
+    if f != 0.0 && (f.abs() >= 1e16 || f.abs() < 1e-6) {
+        format!("{f:e}")
+    } else {
+        format!("{f}")
+    }
+}
+
+/// `1000…0` (401 digits) as `1e400`, `0.000…01` as `1e-400`: the leading digits and the
+/// exponent of a decimal text, without going through f64.
+fn scientific(text: &str) -> String {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exp) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = format!("{int}{frac}");
+    let Some(first) = all.find(|c: char| c != '0') else {
+        return format!("{sign}0");
+    };
+    // Position of the first significant digit relative to the decimal point.
+    let exponent = int.len() as i64 - 1 - first as i64 + exp;
+    let sig = all[first..].trim_end_matches('0');
+    let (lead, tail) = sig.split_at(1);
+    let tail: String = tail.chars().take(5).collect();
+    if tail.is_empty() {
+        format!("{sign}{lead}e{exponent}")
+    } else {
+        format!("{sign}{lead}.{tail}e{exponent}")
     }
 }
 
@@ -222,14 +294,8 @@ impl<'de> Deserialize<'de> for Number {
                 Ok(Number::Float(v as f64))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Number, E> {
-                let f: f64 = v
-                    .trim()
-                    .parse()
-                    .map_err(|_| E::custom(format!("{v:?} is not a number")))?;
-                if !f.is_finite() {
-                    return Err(E::custom(format!("{v:?} is not a finite number")));
-                }
-                Ok(Number::Decimal(v.to_string(), f))
+                Number::from_decimal_text(v)
+                    .ok_or_else(|| E::custom(format!("{v:?} is not a number")))
             }
         }
         d.deserialize_any(V)
@@ -332,5 +398,37 @@ mod tests {
         assert!(decode::<Obj>(Some(&mp(&[0x83, 0xa1]))).is_err());
         assert!(decode::<Number>(Some(&encode(&"abc").unwrap())).is_err());
         assert!(decode::<Number>(Some(&encode(&"NaN").unwrap())).is_err());
+        assert!(decode::<Number>(Some(&encode(&"inf").unwrap())).is_err());
+        assert!(decode::<Number>(Some(&encode(&"-infinity").unwrap())).is_err());
+    }
+
+    #[test]
+    fn numbers_beyond_f64_keep_their_value() {
+        // Terraform sends 1e400 as its 401 decimal digits.
+        let huge = format!("1{}", "0".repeat(400));
+        let n: Number = decode(Some(&encode(&huge).unwrap())).unwrap();
+        assert_eq!(n.as_f64(), f64::INFINITY);
+        assert!(n.is_positive());
+        assert_eq!(n.display(), "1e400");
+        let tiny = format!("0.{}1", "0".repeat(399));
+        let n: Number = decode(Some(&encode(&tiny).unwrap())).unwrap();
+        assert_eq!(n.as_f64(), 0.0);
+        assert!(
+            n.is_positive(),
+            "1e-400 is positive even though its f64 is 0"
+        );
+        assert_eq!(n.display(), "1e-400");
+        let n: Number = decode(Some(&encode(&format!("-{huge}")).unwrap())).unwrap();
+        assert!(!n.is_positive());
+        assert_eq!(n.display(), "-1e400");
+        assert_eq!(
+            Number::from_decimal_text("-0.000").map(|n| n.is_positive()),
+            Some(false)
+        );
+        assert_eq!(scientific("12345678901234567890123456789"), "1.23456e28");
+        assert_eq!(scientific("1.5e-3"), "1.5e-3");
+        // 181/60 as Terraform computes it: shown as its closest f64.
+        let third = Number::Decimal(format!("3.01{}67", "6".repeat(60)), 181.0 / 60.0);
+        assert_eq!(third.display(), "3.0166666666666666");
     }
 }
