@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use tf_provider::value::Value;
 use tfauth0::protocol::codec::{self, Number};
+use tfauth0::provider::lifetimes::Echo;
 use tfauth0::provider::tenant_session::{self, SessionModel};
 
 fn median_ns(batches: usize, iters: u32, mut f: impl FnMut()) -> f64 {
@@ -44,7 +45,7 @@ fn main() {
         (
             "validate config",
             median_ns(15, 20_000, || {
-                black_box(tenant_session::validate(black_box(&cfg), None));
+                black_box(tenant_session::validate(black_box(&cfg), None, Echo::Value));
             }),
         ),
         (
@@ -54,6 +55,7 @@ fn main() {
                     None,
                     black_box(&cfg),
                     Some("t.example"),
+                    None,
                 ));
             }),
         ),

@@ -61,7 +61,8 @@ async fn create_noop_drift_and_repair() {
         assert_eq!(ws.tenant.count("GET", SETTINGS), 1);
         assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
 
-        // Drift made in the dashboard shows up, and apply repairs only that field.
+        // Drift made in the dashboard shows up, and apply asserts the configuration again
+        // in one PATCH.
         let mut drifted = ws.tenant.stored_minutes();
         drifted.session_lifetime = 100 * 60;
         ws.tenant.set_state(drifted);
@@ -74,7 +75,13 @@ async fn create_noop_drift_and_repair() {
         );
         ws.tenant.clear_requests();
         ws.apply().await;
-        assert_eq!(ws.patch_bodies(), vec![json!({"session_lifetime": 168})]);
+        assert_eq!(
+            ws.patch_bodies(),
+            vec![
+                json!({"session_lifetime": 168, "idle_session_lifetime_in_minutes": 90,
+                        "session_cookie": {"mode": "non-persistent"}})
+            ]
+        );
         let (code, r) = ws.plan_code().await;
         assert_eq!(code, 0, "{}", r.all());
     }
@@ -361,6 +368,12 @@ async fn switching_restore_on_later_costs_no_patch_and_restores_that_point() {
         assert_eq!(ws.tenant.stored_minutes().session_lifetime, 48 * 60);
         ws.tenant.clear_requests();
         ws.ok(&["destroy", "-no-color", "-auto-approve"]).await;
-        assert_eq!(ws.patch_bodies(), vec![json!({"session_lifetime": 24})]);
+        // Every original is put back, whatever the state says the tenant holds now.
+        assert_eq!(
+            ws.patch_bodies(),
+            vec![json!({"session_lifetime": 24, "idle_session_lifetime": 72,
+                        "ephemeral_session_lifetime": 72, "idle_ephemeral_session_lifetime": 24,
+                        "session_cookie": {"mode": "persistent"}})]
+        );
     }
 }

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use tf_provider::value::Value;
 use tfauth0::protocol::codec::{self, Number};
 use tfauth0::protocol::tfplugin6::DynamicValue;
+use tfauth0::provider::lifetimes::{Echo, Lifetime};
 use tfauth0::provider::tenant_session::{self, SessionModel};
 use tfauth0::provider::ProviderModel;
 
@@ -81,6 +82,7 @@ prop_compose! {
             idle_ephemeral_session_lifetime_in_minutes: n[7].clone(),
             session_cookie_mode: cookie,
             restore_on_destroy: restore,
+            original_settings: Value::Null,
         }
     }
 }
@@ -88,19 +90,18 @@ prop_compose! {
 fn known_prior(m: &SessionModel) -> SessionModel {
     // A state is wholly known.
     let mut p = m.clone();
-    for i in 0..4 {
-        let pr = p.pair(i);
-        let h = if pr.hours.is_unknown() {
+    for l in Lifetime::ALL {
+        let h = if p.hours(l).is_unknown() {
             Value::Null
         } else {
-            pr.hours.clone()
+            p.hours(l).clone()
         };
-        let mm = if pr.minutes.is_unknown() {
+        let mm = if p.minutes(l).is_unknown() {
             Value::Value(Number::Int(60))
         } else {
-            pr.minutes.clone()
+            p.minutes(l).clone()
         };
-        p.set_pair(i, h, mm);
+        p.set_pair(l, h, mm);
     }
     if p.session_cookie_mode.is_unknown() {
         p.session_cookie_mode = Value::Value("persistent".into());
@@ -131,27 +132,33 @@ proptest! {
 
     #[test]
     fn plans_keep_terraforms_consistency_rules(cfg in model(), prior in model(), has_prior in any::<bool>()) {
-        let _ = tenant_session::validate(&cfg, None);
+        let _ = tenant_session::validate(&cfg, None, Echo::Value);
         let prior = known_prior(&prior);
         let prior = has_prior.then_some(&prior);
-        let (planned, _) = tenant_session::plan(prior, &cfg, Some("t"));
+        let planned = tenant_session::plan(prior, &cfg, Some("t"), None);
+        let writes = prior.is_some_and(|p| tenant_session::writes(p, &planned, &cfg));
         // A configured (non-null) value is planned exactly as configured; an unknown
         // configured value stays unknown.
-        for i in 0..4 {
-            let (c, p) = (cfg.pair(i), planned.pair(i));
-            if !c.hours.is_null() { prop_assert_eq!(c.hours, p.hours); }
-            if !c.minutes.is_null() { prop_assert_eq!(c.minutes, p.minutes); }
-            // With no configuration, an existing state is kept as it is.
-            if let (true, true, Some(pr)) = (c.hours.is_null(), c.minutes.is_null(), prior) {
-                prop_assert_eq!(pr.pair(i).hours, p.hours);
-                prop_assert_eq!(pr.pair(i).minutes, p.minutes);
+        for l in Lifetime::ALL {
+            let (c, p) = (&cfg, &planned);
+            if !c.hours(l).is_null() { prop_assert_eq!(c.hours(l), p.hours(l)); }
+            if !c.minutes(l).is_null() { prop_assert_eq!(c.minutes(l), p.minutes(l)); }
+            // With no configuration, an existing state is kept as it is, unless the apply
+            // writes: then the tenant's answer is read back.
+            if let (true, true, Some(pr)) = (c.hours(l).is_null(), c.minutes(l).is_null(), prior) {
+                if writes {
+                    prop_assert!(p.hours(l).is_unknown() && p.minutes(l).is_unknown());
+                } else {
+                    prop_assert_eq!(pr.hours(l), p.hours(l));
+                    prop_assert_eq!(pr.minutes(l), p.minutes(l));
+                }
             }
         }
         if !cfg.session_cookie_mode.is_null() {
             prop_assert_eq!(&cfg.session_cookie_mode, &planned.session_cookie_mode);
         }
         // Planning twice gives the same plan (the final plan at apply must not move).
-        let (again, _) = tenant_session::plan(prior, &cfg, Some("t"));
+        let again = tenant_session::plan(prior, &cfg, Some("t"), None);
         prop_assert_eq!(codec::encode(&again).unwrap(), codec::encode(&planned).unwrap());
     }
 }

@@ -1,13 +1,42 @@
 //! Session lifetimes: the four hour/minute attribute pairs, their conversion to Auth0's
 //! whole minutes, and the rules a value must meet. Pure functions, no I/O.
 
+pub use crate::auth0::Lifetime;
 use crate::protocol::codec::Number;
 
 /// Auth0 accepts at most 8,760 hours (one year) for every session lifetime.
 pub const MAX_MINUTES: u32 = 8_760 * 60;
-/// Tolerance when deciding whether hours are a whole number of minutes: `181/60` arrives
-/// as a decimal that f64 cannot hold exactly.
-const WHOLE_MINUTE_EPSILON: f64 = 1e-6;
+/// How far hours times 60 may be from a whole number and still count as one, in units of
+/// the result's own rounding error (f64 epsilon times its size). `181/60` arrives as a
+/// decimal that f64 holds only to the nearest ulp, and the multiplication adds half an
+/// ulp more; a value that is off by anything a person could have typed (`168.0001` is
+/// 0.006 minutes off) is far outside this.
+const WHOLE_MINUTE_ULPS: f64 = 8.0;
+
+/// Whether an error message may repeat the configured value. Terraform strips its
+/// `sensitive` marks before values reach a provider, so the provider cannot tell a value
+/// from a sensitive variable from any other. It can tell when the value was written into
+/// the configuration itself: those are known at `terraform validate`, before the provider
+/// is configured (input variables are unknown then), and Terraform quotes the
+/// configuration line under the error anyway. Values that only become known later
+/// (from variables or other resources) are described, not repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Echo {
+    /// The value is a literal of the configuration: show it.
+    Value,
+    /// The value may come from a sensitive variable: never show it.
+    Hidden,
+}
+
+impl Echo {
+    /// "`attr` = 1.5 hours" or "the value of `attr`".
+    fn subject(self, attr: &str, n: &Number, unit: &str) -> String {
+        match self {
+            Echo::Value => format!("{attr} = {}{unit}", n.display()),
+            Echo::Hidden => format!("The value of {attr}"),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LifetimeKind {
@@ -15,41 +44,67 @@ pub enum LifetimeKind {
     Idle,
 }
 
-/// One lifetime and its two spellings.
+/// One lifetime and its two spellings, as the schema, validation and docs name them.
 #[derive(Debug, Clone, Copy)]
 pub struct Pair {
+    pub lifetime: Lifetime,
     pub hours_attr: &'static str,
     pub minutes_attr: &'static str,
     pub kind: LifetimeKind,
     pub what: &'static str,
 }
 
+/// The four lifetimes, in the API's order: the one table the schema, validation, plan
+/// and docs read.
 pub const PAIRS: [Pair; 4] = [
     Pair {
+        lifetime: Lifetime::Session,
         hours_attr: "session_lifetime",
         minutes_attr: "session_lifetime_in_minutes",
         kind: LifetimeKind::Absolute,
         what: "how long a persistent session may last, however active the user is",
     },
     Pair {
+        lifetime: Lifetime::IdleSession,
         hours_attr: "idle_session_lifetime",
         minutes_attr: "idle_session_lifetime_in_minutes",
         kind: LifetimeKind::Idle,
         what: "how long a persistent session may stay unused before the user must log in again",
     },
     Pair {
+        lifetime: Lifetime::EphemeralSession,
         hours_attr: "ephemeral_session_lifetime",
         minutes_attr: "ephemeral_session_lifetime_in_minutes",
         kind: LifetimeKind::Absolute,
         what: "how long a non-persistent (browser-session cookie) session may last",
     },
     Pair {
+        lifetime: Lifetime::IdleEphemeralSession,
         hours_attr: "idle_ephemeral_session_lifetime",
         minutes_attr: "idle_ephemeral_session_lifetime_in_minutes",
         kind: LifetimeKind::Idle,
         what: "how long a non-persistent session may stay unused",
     },
 ];
+
+/// The table row of a lifetime.
+pub fn pair(l: Lifetime) -> &'static Pair {
+    match l {
+        Lifetime::Session => &PAIRS[0],
+        Lifetime::IdleSession => &PAIRS[1],
+        Lifetime::EphemeralSession => &PAIRS[2],
+        Lifetime::IdleEphemeralSession => &PAIRS[3],
+    }
+}
+
+/// The absolute lifetime an idle lifetime is bounded by, for idle lifetimes.
+pub fn absolute_of(l: Lifetime) -> Option<Lifetime> {
+    match l {
+        Lifetime::IdleSession => Some(Lifetime::Session),
+        Lifetime::IdleEphemeralSession => Some(Lifetime::EphemeralSession),
+        Lifetime::Session | Lifetime::EphemeralSession => None,
+    }
+}
 
 /// Auth0 plan families, which cap lifetimes at different "system limits".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,72 +154,86 @@ fn fmt_hours(minutes: u32) -> String {
 }
 
 /// Converts configured hours to whole minutes, or says which rule the value breaks.
-pub fn hours_to_minutes(attr: &str, n: &Number) -> Result<u32, Invalid> {
+pub fn hours_to_minutes(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
+    let subject = echo.subject(attr, n, " hours");
     let h = n.as_f64();
-    let shown = n.display();
-    if !h.is_finite() || h <= 0.0 {
+    if !n.is_positive() {
         return Err(Invalid {
             summary: format!("{attr} must be greater than 0"),
             detail: format!(
-                "{attr} = {shown} is not a positive number of hours. Auth0 needs at least 1 minute (1/60 hour)."
+                "{subject} is not a positive number of hours. Auth0 needs at least 1 minute (1/60 hour)."
             ),
         });
     }
     let m = h * 60.0;
+    if m > f64::from(MAX_MINUTES) * (1.0 + WHOLE_MINUTE_ULPS * f64::EPSILON) {
+        return Err(above_maximum(attr, &subject));
+    }
     let rounded = m.round();
-    if (m - rounded).abs() > WHOLE_MINUTE_EPSILON * rounded.max(1.0) {
+    if (m - rounded).abs() > rounded.max(1.0) * WHOLE_MINUTE_ULPS * f64::EPSILON {
+        let minutes = match echo {
+            Echo::Value => format!(" ({m:.4} minutes)"),
+            Echo::Hidden => String::new(),
+        };
         return Err(Invalid {
             summary: format!("{attr} is not a whole number of minutes"),
             detail: format!(
-                "{attr} = {shown} hours is {m:.4} minutes, but Auth0 stores session lifetimes in whole \
-                 minutes. Use a value such as {}/60 or {}/60, or set {attr}_in_minutes instead.",
-                m.floor().max(1.0),
-                m.ceil()
+                "{subject}{minutes} is not a whole number of minutes, and Auth0 stores session \
+                 lifetimes in whole minutes. Write hours that are whole minutes (such as \
+                 {}/60 for {} minutes), or set {attr}_in_minutes instead.",
+                rounded.max(1.0),
+                rounded.max(1.0)
             ),
         });
     }
-    check_range(attr, &shown, " hours", rounded)
+    if rounded < 1.0 {
+        return Err(below_minimum(attr, &subject));
+    }
+    Ok(rounded as u32)
 }
 
 /// Validates configured minutes (a whole number).
-pub fn minutes_value(attr: &str, n: &Number) -> Result<u32, Invalid> {
+pub fn minutes_value(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
+    let subject = echo.subject(attr, n, " minutes");
     let m = n.as_f64();
-    let shown = n.display();
-    if !m.is_finite() || m <= 0.0 {
+    if !n.is_positive() {
         return Err(Invalid {
             summary: format!("{attr} must be greater than 0"),
-            detail: format!(
-                "{attr} = {shown} is not a positive number of minutes; the minimum is 1."
-            ),
+            detail: format!("{subject} is not a positive number of minutes; the minimum is 1."),
         });
+    }
+    if m > f64::from(MAX_MINUTES) {
+        return Err(above_maximum(attr, &subject));
+    }
+    if m < 1.0 {
+        return Err(below_minimum(attr, &subject));
     }
     if m.fract() != 0.0 {
         return Err(Invalid {
             summary: format!("{attr} must be a whole number"),
-            detail: format!("{attr} = {shown}: Auth0 stores session lifetimes in whole minutes."),
-        });
-    }
-    check_range(attr, &shown, " minutes", m)
-}
-
-fn check_range(attr: &str, shown: &str, unit: &str, minutes: f64) -> Result<u32, Invalid> {
-    if minutes < 1.0 {
-        return Err(Invalid {
-            summary: format!("{attr} is below Auth0's minimum of 1 minute"),
-            detail: format!("{attr} = {shown}{unit} is less than 1 minute."),
-        });
-    }
-    if minutes > MAX_MINUTES as f64 {
-        return Err(Invalid {
-            summary: format!("{attr} is above Auth0's maximum of 8760 hours"),
             detail: format!(
-                "{attr} = {shown}{unit} is {} minutes; Auth0 accepts at most 8760 hours ({MAX_MINUTES} minutes) \
-                 for any session lifetime.",
-                minutes as u64
+                "{subject} is not a whole number: Auth0 stores session lifetimes in whole minutes."
             ),
         });
     }
-    Ok(minutes as u32)
+    Ok(m as u32)
+}
+
+fn below_minimum(attr: &str, subject: &str) -> Invalid {
+    Invalid {
+        summary: format!("{attr} is below Auth0's minimum of 1 minute"),
+        detail: format!("{subject} is less than 1 minute, the shortest lifetime Auth0 accepts."),
+    }
+}
+
+fn above_maximum(attr: &str, subject: &str) -> Invalid {
+    Invalid {
+        summary: format!("{attr} is above Auth0's maximum of 8760 hours"),
+        detail: format!(
+            "{subject} is more than 8760 hours ({MAX_MINUTES} minutes), the longest lifetime Auth0 \
+             accepts for any session lifetime."
+        ),
+    }
 }
 
 /// The warning, if any, for a value above the plan's system limit.
@@ -173,10 +242,15 @@ pub fn plan_limit_warning(
     kind: LifetimeKind,
     minutes: u32,
     plan: Option<TenantPlan>,
+    echo: Echo,
 ) -> Option<Invalid> {
     let kind_name = match kind {
         LifetimeKind::Idle => "idle",
         LifetimeKind::Absolute => "absolute",
+    };
+    let is = match echo {
+        Echo::Value => format!("{attr} is {}", fmt_hours(minutes)),
+        Echo::Hidden => format!("The value of {attr} is longer than that"),
     };
     match plan {
         Some(plan) => {
@@ -184,9 +258,8 @@ pub fn plan_limit_warning(
             (minutes > limit).then(|| Invalid {
                 summary: format!("{attr} is above the {} plan's system limit", plan.as_str()),
                 detail: format!(
-                    "{attr} is {}, but on {} plans Auth0 enforces an {kind_name} session limit of {}: sessions \
+                    "On {} plans Auth0 enforces an {kind_name} session limit of {}. {is}: sessions \
                      will end at {} whatever this setting says.",
-                    fmt_hours(minutes),
                     plan.as_str(),
                     fmt_hours(limit),
                     fmt_hours(limit)
@@ -199,9 +272,8 @@ pub fn plan_limit_warning(
             (minutes > ss).then(|| Invalid {
                 summary: format!("{attr} may be above your plan's system limit"),
                 detail: format!(
-                    "{attr} is {}. Auth0 caps {kind_name} sessions at {} on self-service plans and {} on \
-                     enterprise plans. Set tenant_plan in the provider block to say which applies.",
-                    fmt_hours(minutes),
+                    "Auth0 caps {kind_name} sessions at {} on self-service plans and {} on enterprise \
+                     plans. {is}. Set tenant_plan in the provider block to say which applies.",
                     fmt_hours(ss),
                     fmt_hours(ent)
                 ),
@@ -243,43 +315,124 @@ mod tests {
         Number::Decimal(s.into(), s.parse().unwrap())
     }
 
+    fn h(n: &Number) -> Result<u32, Invalid> {
+        hours_to_minutes("session_lifetime", n, Echo::Value)
+    }
+
     #[test]
     fn whole_minutes_pass() {
-        assert_eq!(hours_to_minutes("a", &Number::Float(0.5)), Ok(30));
-        assert_eq!(hours_to_minutes("a", &Number::Int(168)), Ok(10080));
+        assert_eq!(h(&Number::Float(0.5)), Ok(30));
+        assert_eq!(h(&Number::Int(168)), Ok(10080));
+        // 181/60 as Terraform computes and sends it, and as the closest f64.
+        assert_eq!(h(&dec(&format!("3.01{}67", "6".repeat(150)))), Ok(181));
+        assert_eq!(h(&Number::Float(181.0 / 60.0)), Ok(181));
+        assert_eq!(h(&Number::Float(1.0 / 60.0)), Ok(1));
+        assert_eq!(h(&Number::Int(8760)), Ok(MAX_MINUTES));
+        // Every whole minute up to the maximum, written as m/60 hours, passes.
+        for m in (1..=MAX_MINUTES).step_by(7) {
+            assert_eq!(h(&Number::Float(f64::from(m) / 60.0)), Ok(m), "{m}");
+        }
         assert_eq!(
-            hours_to_minutes("a", &dec("3.0166666666666666666666666666666666666667")),
-            Ok(181)
+            h(&Number::Float(f64::from(MAX_MINUTES) / 60.0)),
+            Ok(MAX_MINUTES)
         );
-        assert_eq!(hours_to_minutes("a", &Number::Float(181.0 / 60.0)), Ok(181));
-        assert_eq!(hours_to_minutes("a", &Number::Float(1.0 / 60.0)), Ok(1));
-        assert_eq!(hours_to_minutes("a", &Number::Int(8760)), Ok(MAX_MINUTES));
+    }
+
+    #[test]
+    fn hours_a_hair_off_a_whole_minute_are_refused() {
+        // 10080.006 minutes: sent as 168 h it would leave the state claiming 168.0001.
+        let e = h(&Number::Float(168.0001)).unwrap_err();
+        assert!(e.summary.contains("whole number of minutes"), "{e:?}");
+        assert!(
+            e.detail.contains("168.0001") && e.detail.contains("10080.0060"),
+            "{e:?}"
+        );
+        // Above the maximum, however close to a whole minute.
+        let e = h(&Number::Float(8760.005)).unwrap_err();
+        assert!(e.summary.contains("maximum of 8760 hours"), "{e:?}");
+        let e = h(&Number::Float(8760.0000001)).unwrap_err();
+        assert!(e.summary.contains("maximum of 8760 hours"), "{e:?}");
+        let e = h(&dec("3.0166667")).unwrap_err();
+        assert!(e.summary.contains("whole number of minutes"), "{e:?}");
     }
 
     #[test]
     fn rules_are_named() {
-        let e = hours_to_minutes("session_lifetime", &Number::Float(0.3333)).unwrap_err();
+        let e = h(&Number::Float(0.3333)).unwrap_err();
         assert!(e.summary.contains("whole number of minutes"), "{e:?}");
         assert!(e.detail.contains("0.3333") && e.detail.contains("session_lifetime_in_minutes"));
-        let e = hours_to_minutes("session_lifetime", &Number::Int(0)).unwrap_err();
+        let e = h(&Number::Int(0)).unwrap_err();
         assert!(e.summary.contains("greater than 0"));
-        let e = hours_to_minutes("session_lifetime", &Number::Int(-5)).unwrap_err();
+        let e = h(&Number::Int(-5)).unwrap_err();
         assert!(e.summary.contains("greater than 0"));
-        let e = hours_to_minutes("session_lifetime", &Number::Int(8761)).unwrap_err();
+        let e = h(&Number::Int(8761)).unwrap_err();
         assert!(e.summary.contains("8760"), "{e:?}");
-        let e = hours_to_minutes("session_lifetime", &Number::Float(1e300)).unwrap_err();
-        assert!(e.summary.contains("maximum"));
-        let e = minutes_value("x_in_minutes", &Number::Float(1.5)).unwrap_err();
+        let e = minutes_value("x_in_minutes", &Number::Float(1.5), Echo::Value).unwrap_err();
         assert!(e.summary.contains("whole number"));
-        let e = minutes_value("x_in_minutes", &Number::Int(525_601)).unwrap_err();
+        let e = minutes_value("x_in_minutes", &Number::Int(525_601), Echo::Value).unwrap_err();
         assert!(e.summary.contains("maximum"));
-        assert_eq!(minutes_value("x", &Number::Int(1)), Ok(1));
+        assert_eq!(minutes_value("x", &Number::Int(1), Echo::Value), Ok(1));
+    }
+
+    #[test]
+    fn every_number_terraform_can_send_gets_a_rule() {
+        let huge = Number::from_decimal_text(&format!("1{}", "0".repeat(400))).unwrap();
+        let tiny = Number::from_decimal_text(&format!("0.{}1", "0".repeat(399))).unwrap();
+        let neg_huge = Number::from_decimal_text(&format!("-1{}", "0".repeat(400))).unwrap();
+        for (n, rule, shown) in [
+            (&huge, "maximum of 8760 hours", "1e400"),
+            (&Number::Float(1e300), "maximum of 8760 hours", "1e300"),
+            (&tiny, "minimum of 1 minute", "1e-400"),
+            (&neg_huge, "greater than 0", "-1e400"),
+            (&Number::Float(1e-300), "minimum of 1 minute", "1e-300"),
+        ] {
+            for e in [
+                h(n).unwrap_err(),
+                minutes_value("session_lifetime_in_minutes", n, Echo::Value).unwrap_err(),
+            ] {
+                assert!(e.summary.contains(rule), "{n:?}: {e:?}");
+                assert!(e.detail.contains(shown), "{n:?}: {e:?}");
+                assert!(!e.detail.contains("18446744073709551615"), "{e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn hidden_values_are_described_not_repeated() {
+        for e in [
+            h(&Number::Float(0.3333)).map(|_| ()),
+            h(&Number::Float(1e300)).map(|_| ()),
+            minutes_value("m", &Number::Float(2.5), Echo::Value).map(|_| ()),
+        ] {
+            assert!(e.is_err());
+        }
+        for (n, f) in [
+            (
+                Number::Float(0.3333),
+                hours_to_minutes as fn(&str, &Number, Echo) -> _,
+            ),
+            (Number::Float(1e300), hours_to_minutes),
+            (Number::Float(-2.0), hours_to_minutes),
+            (Number::Float(2.5), minutes_value),
+        ] {
+            let e = f("session_lifetime", &n, Echo::Hidden).unwrap_err();
+            let text = format!("{} {}", e.summary, e.detail);
+            assert!(text.contains("The value of session_lifetime"), "{text}");
+            let v = n.display();
+            assert!(!text.contains(&v), "{v} echoed: {text}");
+        }
+        let w =
+            plan_limit_warning("idle", LifetimeKind::Idle, 100 * 60, None, Echo::Hidden).unwrap();
+        assert!(!w.detail.contains("100 h"), "{w:?}");
     }
 
     #[test]
     fn plan_limits() {
-        assert!(plan_limit_warning("idle", LifetimeKind::Idle, 72 * 60, None).is_none());
-        let w = plan_limit_warning("idle", LifetimeKind::Idle, 100 * 60, None).unwrap();
+        assert!(
+            plan_limit_warning("idle", LifetimeKind::Idle, 72 * 60, None, Echo::Value).is_none()
+        );
+        let w =
+            plan_limit_warning("idle", LifetimeKind::Idle, 100 * 60, None, Echo::Value).unwrap();
         assert!(
             w.detail.contains("72 h") && w.detail.contains("2400 h"),
             "{w:?}"
@@ -289,6 +442,7 @@ mod tests {
             LifetimeKind::Absolute,
             800 * 60,
             Some(TenantPlan::SelfService),
+            Echo::Value,
         )
         .unwrap();
         assert!(w.detail.contains("720 h"), "{w:?}");
@@ -296,9 +450,19 @@ mod tests {
             "s",
             LifetimeKind::Absolute,
             800 * 60,
-            Some(TenantPlan::Enterprise)
+            Some(TenantPlan::Enterprise),
+            Echo::Value,
         )
         .is_none());
+    }
+
+    #[test]
+    fn table_rows_match_their_lifetime() {
+        for l in Lifetime::ALL {
+            assert_eq!(pair(l).lifetime, l);
+            assert_eq!(pair(l).hours_attr, l.field());
+            assert_eq!(pair(l).minutes_attr, format!("{}_in_minutes", l.field()));
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod lifetimes;
 pub mod provider_config;
 pub mod schema;
+pub mod tenancy;
 pub mod tenant_session;
 pub mod tenant_session_data_source;
 
@@ -20,14 +21,15 @@ use tf_provider::value::Value;
 use tokio::sync::watch;
 use tonic::{Request, Response, Status};
 
-use crate::auth0::{ApiError, ApiErrorKind};
+use crate::auth0::{ApiError, ApiErrorKind, SessionSettings};
 use crate::protocol::codec::{self, CodecError};
-use crate::protocol::diagnostics::{error, has_errors, warning};
+use crate::protocol::diagnostics::{error, warning};
 use crate::protocol::tfplugin6::{self as pb, provider_server::Provider, Diagnostic};
-use lifetimes::TenantPlan;
+use lifetimes::{Echo, TenantPlan};
 pub use provider_config::ProviderModel;
 use provider_config::{Configured, Env, ProcessEnv};
-use tenant_session::{PrivateState, SessionModel, TYPE_NAME};
+use tenancy::{Conflict, Tenancy};
+use tenant_session::{same_tenant, OriginalSettings, PrivateState, SessionModel, TYPE_NAME};
 
 /// The provider's address in the public registry layout, used by `--debug`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/tfauth0/auth0";
@@ -46,6 +48,16 @@ pub struct Auth0Provider {
     validated_plan: Mutex<Option<TenantPlan>>,
     stop: watch::Sender<bool>,
     env: Box<dyn Env + Send + Sync>,
+    /// What this process has seen of each tenant (see [`tenancy`]).
+    tenancy: Tenancy,
+}
+
+/// A failed API call, for callers that must know whether the tenant may have changed.
+struct Failed {
+    diag: Diagnostic,
+    /// The request may have reached Auth0 and been applied: no answer, a 5xx, an
+    /// unreadable answer, or a stop while it was in flight.
+    maybe_applied: bool,
 }
 
 impl Default for Auth0Provider {
@@ -126,6 +138,7 @@ impl Auth0Provider {
             validated_plan: Mutex::new(None),
             stop: watch::channel(false).0,
             env,
+            tenancy: Tenancy::default(),
         }
     }
 
@@ -167,14 +180,45 @@ impl Auth0Provider {
         &self,
         fut: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, Diagnostic> {
+        self.call_tracked(fut).await.map_err(|f| f.diag)
+    }
+
+    /// [`Self::call`], saying whether a failed call may still have changed the tenant.
+    async fn call_tracked<T>(
+        &self,
+        fut: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, Failed> {
         let mut stop = self.stop.subscribe();
         if *stop.borrow() {
-            return Err(stopped_diag());
+            return Err(Failed {
+                diag: stopped_diag(),
+                maybe_applied: false,
+            });
         }
         tokio::select! {
-            r = fut => r.map_err(|e| api_diag(&e)),
-            _ = stop.wait_for(|s| *s) => Err(stopped_diag()),
+            r = fut => r.map_err(|e| Failed {
+                diag: api_diag(&e),
+                maybe_applied: e.path != "/oauth/token"
+                    && matches!(
+                        e.kind,
+                        ApiErrorKind::Server
+                            | ApiErrorKind::Timeout
+                            | ApiErrorKind::Connection
+                            | ApiErrorKind::InvalidResponse
+                            | ApiErrorKind::Cancelled
+                    ),
+            }),
+            _ = stop.wait_for(|s| *s) => Err(Failed { diag: stopped_diag(), maybe_applied: true }),
         }
+    }
+
+    /// The configured tenant (`host[:port]`), once ConfigureProvider has run.
+    fn domain(&self) -> Option<String> {
+        self.configured
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|c| c.client.domain_id())
     }
 
     fn check_type(type_name: &str, expected: &str) -> Result<(), Diagnostic> {
@@ -214,6 +258,7 @@ impl Auth0Provider {
             resp.diagnostics.push(d);
             return resp;
         }
+        self.tenancy.applying();
         let decoded = (|| {
             Ok::<_, Diagnostic>((
                 codec::decode::<Value<SessionModel>>(req.prior_state.as_ref())
@@ -231,7 +276,6 @@ impl Auth0Provider {
                 return resp;
             }
         };
-        let mut private = PrivateState::decode(&req.planned_private);
         let configured = match self.configured() {
             Ok(c) => c,
             Err(d) => {
@@ -242,154 +286,289 @@ impl Auth0Provider {
         };
         let client = &configured.client;
         let domain = client.domain_id();
-
-        let outcome: (Value<SessionModel>, Vec<Diagnostic>) = match (prior, planned) {
-            // Destroy.
-            (Value::Value(prior), Value::Null) => {
-                if prior.restore_on_destroy == Value::Value(true) {
-                    match private.originals.clone() {
-                        Some(o) => {
-                            let u = tenant_session::restore_update(&prior, &o);
-                            if u.is_empty() {
-                                (Value::Null, vec![])
-                            } else {
-                                tracing::info!("restoring the tenant's original session settings");
-                                match self.call(client.update_session_settings(&u)).await {
-                                    Ok(_) => (Value::Null, vec![]),
-                                    Err(d) => (Value::Value(prior), vec![d]),
-                                }
-                            }
-                        }
-                        None => (
-                            Value::Null,
-                            vec![warning(
-                                "Nothing to restore",
-                                "restore_on_destroy is true, but no original settings were recorded for this \
-                                 resource (it was created with restore_on_destroy = false and never changed \
-                                 since). The tenant keeps its current settings.",
-                            )],
-                        ),
-                    }
-                } else {
-                    (Value::Null, vec![tenant_session::forget_warning()])
-                }
+        let private = PrivateState::decode(&req.planned_private);
+        if let Value::Value(p) = &prior {
+            if let Some(t) = p.tenant() {
+                self.tenancy
+                    .saw_state(t, p.originals().or(private.legacy_originals().as_ref()));
             }
-            // Create: take ownership by asserting every configured field.
-            (Value::Null, Value::Value(planned)) => {
-                let Value::Value(cfg) = config else {
-                    resp.diagnostics.push(error(
-                        "Missing configuration",
-                        "Create needs a configuration.",
-                    ));
-                    return resp;
-                };
-                let mut diags = tenant_session::validate(&cfg, None);
-                diags.retain(|d| d.severity == pb::diagnostic::Severity::Error as i32);
-                if has_errors(&diags) {
-                    (Value::Null, diags)
-                } else {
-                    let mut failed = None;
-                    if planned.restore_on_destroy == Value::Value(true) {
-                        match self.call(client.read_session_settings()).await {
-                            Ok(s) => {
-                                private.originals =
-                                    Some(tenant_session::Originals::from_settings(&s))
-                            }
-                            Err(d) => failed = Some(d),
-                        }
-                    }
-                    match failed {
-                        Some(d) => (Value::Null, vec![d]),
-                        None => {
-                            let u = tenant_session::create_update(&cfg);
-                            let r = if u.is_empty() {
-                                self.call(client.read_session_settings()).await
-                            } else {
-                                self.call(client.update_session_settings(&u)).await
-                            };
-                            match r {
-                                Ok(s) => {
-                                    let (st, d) = tenant_session::state_after_apply(
-                                        &planned,
-                                        Some(&cfg),
-                                        &s,
-                                        &domain,
-                                    );
-                                    (Value::Value(st), d)
-                                }
-                                Err(d) => (Value::Null, vec![d]),
-                            }
-                        }
-                    }
-                }
+        }
+        let (state, diags) = match (prior, planned, config) {
+            (Value::Value(prior), Value::Null, _) => {
+                self.apply_destroy(client, &domain, prior, &private).await
             }
-            // Update: only what changed.
-            (Value::Value(prior), Value::Value(planned)) => {
-                let mut diags = match &config {
-                    Value::Value(cfg) => tenant_session::validate(cfg, None),
-                    _ => vec![],
-                };
-                diags.retain(|d| d.severity == pb::diagnostic::Severity::Error as i32);
-                if has_errors(&diags) {
-                    (Value::Value(prior), diags)
-                } else {
-                    if planned.restore_on_destroy == Value::Value(true)
-                        && private.originals.is_none()
-                    {
-                        // Switched on after create: the best record of "before" is the state
-                        // as it stands before this change.
-                        private.originals = tenant_session::Originals::from_state(&prior);
-                    }
-                    let u = tenant_session::change_update(&prior, &planned);
-                    // Nothing to send and nothing left unknown: the plan is the new state.
-                    let complete = (0..4).all(|i| {
-                        let p = planned.pair(i);
-                        !p.hours.is_unknown() && !p.minutes.is_unknown()
-                    }) && planned.session_cookie_mode.is_value();
-                    if u.is_empty() && complete {
-                        let mut st = planned.clone();
-                        if !st.id.is_value() {
-                            st.id = Value::Value(domain.clone());
-                        }
-                        (Value::Value(st), vec![])
-                    } else {
-                        let r = if u.is_empty() {
-                            self.call(client.read_session_settings()).await
-                        } else {
-                            self.call(client.update_session_settings(&u)).await
-                        };
-                        match r {
-                            Ok(s) => {
-                                let (st, d) = tenant_session::state_after_apply(
-                                    &planned,
-                                    config.as_ref_option(),
-                                    &s,
-                                    &domain,
-                                );
-                                (Value::Value(st), d)
-                            }
-                            Err(d) => (Value::Value(prior), vec![d]),
-                        }
-                    }
-                }
+            (Value::Null, Value::Value(planned), Value::Value(cfg)) => {
+                self.apply_create(client, &domain, &planned, &cfg).await
             }
-            (Value::Null, Value::Null) => (Value::Null, vec![]),
+            (Value::Value(prior), Value::Value(planned), Value::Value(cfg)) => {
+                self.apply_update(client, &domain, prior, &planned, &cfg, &private)
+                    .await
+            }
+            (Value::Null, Value::Null, _) => (Value::Null, vec![]),
             _ => (
                 Value::Null,
                 vec![error(
-                    "Unknown values at apply",
-                    "Terraform sent unknown values to apply.",
+                    "Unexpected apply request",
+                    "Terraform sent an apply with unknown values or without a configuration. This is a \
+                     bug in Terraform or the provider.",
                 )],
             ),
         };
-        let (state, diags) = outcome;
         resp.diagnostics = diags;
-        if state.is_value() {
-            resp.new_identity = identity_data(&domain);
+        if let Value::Value(st) = &state {
+            resp.new_identity = st.tenant().and_then(identity_data);
+            // Originals now live in the state; private state carries nothing further.
+            let legacy = if st.originals().is_some() {
+                None
+            } else {
+                private.originals.clone()
+            };
+            resp.private = PrivateState {
+                originals: legacy,
+                plan_claim: None,
+            }
+            .encode();
         }
         resp.new_state = encode_or_diag(&state, &mut resp.diagnostics);
-        resp.private = private.encode();
         resp
+    }
+
+    /// Destroy: forget the object, first putting back the tenant's original settings when
+    /// `restore_on_destroy` is true, but never into another tenant and never over values a
+    /// replacement wrote in this run.
+    async fn apply_destroy(
+        &self,
+        client: &crate::auth0::Client,
+        domain: &str,
+        prior: SessionModel,
+        private: &PrivateState,
+    ) -> (Value<SessionModel>, Vec<Diagnostic>) {
+        if !prior.restores_on_destroy() {
+            return (Value::Null, vec![tenant_session::forget_warning()]);
+        }
+        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, domain)) {
+            let d = tenant_session::other_tenant_error(t, domain, true);
+            return (Value::Value(prior), vec![d]);
+        }
+        let Some(originals) = prior
+            .originals()
+            .cloned()
+            .or_else(|| private.legacy_originals())
+        else {
+            return (
+                Value::Null,
+                vec![warning(
+                    "Nothing to restore",
+                    "restore_on_destroy is true, but this resource recorded no original settings \
+                     (original_settings is null: it was created with restore_on_destroy = false and \
+                     the setting was not switched on in an apply since). The tenant keeps its current \
+                     settings.",
+                )],
+            );
+        };
+        if self.tenancy.written(domain) {
+            return (
+                Value::Null,
+                vec![warning(
+                    "Original settings not restored: the tenant was taken over in this run",
+                    format!(
+                        "Another auth0_tenant_session object (the replacement created before this one was \
+                         destroyed, as with create_before_destroy) wrote {domain}'s session settings \
+                         earlier in this run. Restoring the originals now would overwrite them, so the \
+                         tenant keeps them. The originals this object recorded were: {}.",
+                        describe(&originals)
+                    ),
+                )],
+            );
+        }
+        let body = tenant_session::restore_update(&originals);
+        tracing::info!("restoring the tenant's original session settings");
+        match self.call(client.update_session_settings(&body)).await {
+            Ok(_) => (Value::Null, vec![]),
+            Err(d) => (Value::Value(prior), vec![d]),
+        }
+    }
+
+    /// Create: take the settings over by asserting every configured value. The originals
+    /// come from the object this one replaces, or from one read when restore is on.
+    async fn apply_create(
+        &self,
+        client: &crate::auth0::Client,
+        domain: &str,
+        planned: &SessionModel,
+        cfg: &SessionModel,
+    ) -> (Value<SessionModel>, Vec<Diagnostic>) {
+        let errors = config_errors(cfg);
+        if !errors.is_empty() {
+            return (Value::Null, errors);
+        }
+        let mut before: Option<SessionSettings> = None;
+        let originals = match self.tenancy.inherited(domain) {
+            Some(o) => Some(o),
+            None if planned.restore_on_destroy != Value::Value(false) => {
+                match self.call(client.read_session_settings()).await {
+                    Ok(s) => {
+                        before = Some(s);
+                        Some(OriginalSettings::from_settings(&s))
+                    }
+                    Err(d) => return (Value::Null, vec![d]),
+                }
+            }
+            None => None,
+        };
+        let body = tenant_session::configured_update(cfg);
+        let result = match (body.is_empty(), before) {
+            (true, Some(s)) => Ok(s),
+            (true, None) => self.call_tracked(client.read_session_settings()).await,
+            (false, _) => {
+                self.call_tracked(client.update_session_settings(&body))
+                    .await
+            }
+        };
+        match result {
+            Ok(actual) => {
+                self.tenancy.wrote(domain, originals.as_ref());
+                let (mut st, d) =
+                    tenant_session::state_after_apply(planned, Some(cfg), &body, &actual, domain);
+                st.original_settings = originals.map_or(Value::Null, Value::Value);
+                (Value::Value(st), d)
+            }
+            Err(f) => match originals {
+                // The tenant may hold the new values now. Keep the object (Terraform taints
+                // it) so the originals are not forgotten; its replacement inherits them.
+                Some(o) if f.maybe_applied => {
+                    let before = before.unwrap_or_else(|| tenant_session::settings_of(&o));
+                    let st =
+                        tenant_session::state_after_failed_create(planned, &before, &o, domain);
+                    let note = warning(
+                        "Kept in state to remember the original settings",
+                        format!(
+                            "The create failed after the tenant may have changed, so Terraform keeps this \
+                             object (tainted) with the original settings recorded before the change: {}. \
+                             The next apply replaces it and the new object inherits them.",
+                            describe(&o)
+                        ),
+                    );
+                    (Value::Value(st), vec![f.diag, note])
+                }
+                _ => (Value::Null, vec![f.diag]),
+            },
+        }
+    }
+
+    /// Update: one PATCH of every configured value when the plan changes anything, else
+    /// the plan is the new state.
+    async fn apply_update(
+        &self,
+        client: &crate::auth0::Client,
+        domain: &str,
+        prior: SessionModel,
+        planned: &SessionModel,
+        cfg: &SessionModel,
+        private: &PrivateState,
+    ) -> (Value<SessionModel>, Vec<Diagnostic>) {
+        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, domain)) {
+            let d = tenant_session::other_tenant_error(t, domain, prior.restores_on_destroy());
+            return (Value::Value(prior), vec![d]);
+        }
+        let errors = config_errors(cfg);
+        if !errors.is_empty() {
+            return (Value::Value(prior), errors);
+        }
+        let originals = match &planned.original_settings {
+            Value::Value(o) => Some(o.clone()),
+            Value::Null => None,
+            // restore_on_destroy was unknown at plan: decide now.
+            Value::Unknown => prior
+                .originals()
+                .cloned()
+                .or_else(|| private.legacy_originals())
+                .or_else(|| {
+                    (cfg.restore_on_destroy == Value::Value(true))
+                        .then(|| OriginalSettings::from_state(&prior))
+                        .flatten()
+                }),
+        };
+        if !tenant_session::planned_write(&prior, planned) {
+            let mut st = planned.clone();
+            st.id = prior.id.clone();
+            st.restore_on_destroy = match cfg.restore_on_destroy {
+                Value::Value(b) => Value::Value(b),
+                _ => Value::Value(false),
+            };
+            st.original_settings = originals.map_or(Value::Null, Value::Value);
+            return (Value::Value(st), vec![]);
+        }
+        let body = tenant_session::configured_update(cfg);
+        let result = if body.is_empty() {
+            self.call(client.read_session_settings()).await
+        } else {
+            self.call(client.update_session_settings(&body)).await
+        };
+        match result {
+            Ok(actual) => {
+                self.tenancy.wrote(domain, originals.as_ref());
+                let (mut st, d) =
+                    tenant_session::state_after_apply(planned, Some(cfg), &body, &actual, domain);
+                st.original_settings = originals.map_or(Value::Null, Value::Value);
+                (Value::Value(st), d)
+            }
+            Err(d) => (Value::Value(prior), vec![d]),
+        }
+    }
+}
+
+/// The errors (not warnings) of a configuration, checked again at apply now that every
+/// value is known. Values are not repeated: they may come from sensitive variables.
+fn config_errors(cfg: &SessionModel) -> Vec<Diagnostic> {
+    let mut diags = tenant_session::validate(cfg, None, Echo::Hidden);
+    diags.retain(|d| d.severity == pb::diagnostic::Severity::Error as i32);
+    diags
+}
+
+/// Originals as a person reads them: `session_lifetime 168 h, ..., cookie persistent`.
+fn describe(o: &OriginalSettings) -> String {
+    let mut parts: Vec<String> = lifetimes::PAIRS
+        .iter()
+        .map(|p| {
+            let m = o.minutes(p.lifetime);
+            if m % 60 == 0 {
+                format!("{} {} h", p.hours_attr, m / 60)
+            } else {
+                format!("{} {m} min", p.hours_attr)
+            }
+        })
+        .collect();
+    parts.push(format!("session_cookie_mode {}", o.session_cookie_mode));
+    parts.join(", ")
+}
+
+/// The error for a plan the tenancy refuses.
+fn conflict_diag(c: Conflict, tenant: &str) -> Diagnostic {
+    match c {
+        Conflict::TwoResources => error(
+            "One tenant, two auth0_tenant_session resources",
+            format!(
+                "The session settings of one tenant can be managed by one resource only, and this \
+                 configuration plans two (or more) auth0_tenant_session objects for {tenant} with the \
+                 same provider configuration: every apply would flip the tenant between their values. \
+                 Keep one resource per tenant. To manage several tenants, give each its own provider \
+                 configuration (alias) and one resource. count and for_each over the same provider \
+                 create several resources for one tenant."
+            ),
+        ),
+        Conflict::RestoreWhileTakenOver => error(
+            "One tenant, one resource destroyed and another created",
+            format!(
+                "This plan destroys an auth0_tenant_session of {tenant} with restore_on_destroy = true \
+                 and creates another one for the same tenant. Terraform may run the two in either \
+                 order, so the restore could overwrite the new resource's values. If this is a \
+                 rename, add a moved block (moved {{ from = OLD  to = NEW }}) so the resource keeps \
+                 its state and its original settings. Otherwise apply the destroy first \
+                 (terraform apply -target=OLD_ADDRESS after removing it from the configuration, or \
+                 terraform destroy -target=OLD_ADDRESS), then add the new resource."
+            ),
+        ),
     }
 }
 
@@ -451,7 +630,17 @@ impl Provider for Auth0Provider {
         let diagnostics = match Self::check_type(&req.type_name, TYPE_NAME) {
             Err(d) => vec![d],
             Ok(()) => match codec::decode::<Value<SessionModel>>(req.config.as_ref()) {
-                Ok(Value::Value(cfg)) => tenant_session::validate(&cfg, self.tenant_plan()),
+                Ok(Value::Value(cfg)) => {
+                    // Before ConfigureProvider (the validate phase) the known values are the
+                    // configuration's own literals; later ones may come from sensitive
+                    // variables, which Terraform does not mark on the wire.
+                    let echo = if self.domain().is_none() {
+                        Echo::Value
+                    } else {
+                        Echo::Hidden
+                    };
+                    tenant_session::validate(&cfg, self.tenant_plan(), echo)
+                }
                 Ok(_) => vec![],
                 Err(e) => vec![codec_diag("resource configuration", e)],
             },
@@ -499,7 +688,12 @@ impl Provider for Auth0Provider {
             return Ok(Response::new(resp));
         }
         match tenant_session::upgrade(req.version, &json) {
-            Ok(st) => resp.upgraded_state = encode_or_diag(&st, &mut resp.diagnostics),
+            Ok(st) => {
+                if let Some(t) = st.tenant() {
+                    self.tenancy.saw_state(t, st.originals());
+                }
+                resp.upgraded_state = encode_or_diag(&st, &mut resp.diagnostics)
+            }
             Err(d) => resp.diagnostics.push(d),
         }
         Ok(Response::new(resp))
@@ -607,9 +801,30 @@ impl Provider for Auth0Provider {
             }
         };
         let domain = configured.client.domain_id();
+        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, &domain)) {
+            // Another tenant's object: nothing of this tenant may be read into it.
+            resp.diagnostics.push(warning(
+                "auth0_tenant_session not refreshed: it belongs to another tenant",
+                format!(
+                    "This object manages tenant {t}, but the provider is configured for {domain}; \
+                     its state is left as it was."
+                ),
+            ));
+            resp.new_state = req.current_state;
+            resp.new_identity = req.current_identity;
+            return Ok(Response::new(resp));
+        }
+        let mut private = PrivateState::decode(&req.private);
+        let legacy = private.legacy_originals();
         match self.call(configured.client.read_session_settings()).await {
             Ok(s) => {
-                let st = tenant_session::state_after_read(&prior, &s, &domain);
+                let st = tenant_session::state_after_read(&prior, &s, &domain, legacy.as_ref());
+                self.tenancy.saw_state(&domain, st.originals());
+                if st.originals().is_some() {
+                    // The originals live in the state now.
+                    private.originals = None;
+                    resp.private = private.encode();
+                }
                 resp.new_state = encode_or_diag(&st, &mut resp.diagnostics);
                 resp.new_identity = identity_data(&domain);
             }
@@ -641,11 +856,6 @@ impl Provider for Auth0Provider {
                 return Ok(Response::new(resp));
             }
         };
-        if proposed.is_null() {
-            // Destroy: the plan is null.
-            resp.planned_state = Some(codec::null());
-            return Ok(Response::new(resp));
-        }
         let prior = match codec::decode::<Value<SessionModel>>(req.prior_state.as_ref()) {
             Ok(v) => v.as_option(),
             Err(e) => {
@@ -653,6 +863,35 @@ impl Provider for Auth0Provider {
                 return Ok(Response::new(resp));
             }
         };
+        let private = PrivateState::decode(&req.prior_private);
+        let domain = self.domain();
+        if let Some(p) = &prior {
+            if let Some(t) = p.tenant() {
+                self.tenancy
+                    .saw_state(t, p.originals().or(private.legacy_originals().as_ref()));
+            }
+        }
+        if proposed.is_null() {
+            // Destroy: the plan is null. It must not restore into another tenant, nor
+            // race a new resource taking the tenant over.
+            resp.planned_state = Some(codec::null());
+            if let (Some(p), Some(d)) = (&prior, &domain) {
+                let restores = p.restores_on_destroy()
+                    && (p.originals().is_some() || private.originals.is_some());
+                match p.tenant() {
+                    Some(t) if p.restores_on_destroy() && !same_tenant(t, d) => resp
+                        .diagnostics
+                        .push(tenant_session::other_tenant_error(t, d, true)),
+                    Some(t) if restores => {
+                        if let Err(c) = self.tenancy.plan_restoring_destroy(t) {
+                            resp.diagnostics.push(conflict_diag(c, t));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            return Ok(Response::new(resp));
+        }
         let cfg = match codec::decode::<Value<SessionModel>>(req.config.as_ref()) {
             Ok(Value::Value(c)) => c,
             Ok(_) => SessionModel::default(),
@@ -661,9 +900,37 @@ impl Provider for Auth0Provider {
                 return Ok(Response::new(resp));
             }
         };
-        let domain = self.configured().ok().map(|c| c.client.domain_id());
-        let (planned, diags) = tenant_session::plan(prior.as_ref(), &cfg, domain.as_deref());
-        resp.diagnostics.extend(diags);
+        if let (Some(p), Some(d)) = (&prior, &domain) {
+            if let Some(t) = p.tenant().filter(|t| !same_tenant(t, d)) {
+                resp.diagnostics.push(tenant_session::other_tenant_error(
+                    t,
+                    d,
+                    p.restores_on_destroy(),
+                ));
+                return Ok(Response::new(resp));
+            }
+        }
+        let legacy = private.legacy_originals();
+        let planned =
+            tenant_session::plan(prior.as_ref(), &cfg, domain.as_deref(), legacy.as_ref());
+        // One claim per plan; the second plan of a -replace carries the first one's token
+        // in the private state Terraform hands it.
+        let (token, creates) = match (&prior, private.plan_claim) {
+            (None, Some(t)) => (t, false),
+            (None, None) => (tenancy::token(), true),
+            (Some(_), _) => (tenancy::token(), false),
+        };
+        if let Some(d) = &domain {
+            if let Err(c) = self.tenancy.claim(d, token, creates) {
+                resp.diagnostics.push(conflict_diag(c, d));
+                return Ok(Response::new(resp));
+            }
+        }
+        resp.planned_private = PrivateState {
+            originals: private.originals.clone(),
+            plan_claim: Some(token),
+        }
+        .encode();
         resp.planned_state = encode_or_diag(&planned, &mut resp.diagnostics);
         if let Some(d) = &domain {
             resp.planned_identity = identity_data(d);
@@ -721,9 +988,7 @@ impl Provider for Auth0Provider {
         match self.call(configured.client.read_session_settings()).await {
             Ok(s) => {
                 let st = tenant_session::state_from_import(&s, &domain);
-                let private = PrivateState {
-                    originals: Some(tenant_session::Originals::from_settings(&s)),
-                };
+                self.tenancy.saw_state(&domain, st.originals());
                 let mut diags = vec![];
                 let state = encode_or_diag(&st, &mut diags);
                 resp.diagnostics.extend(diags);
@@ -731,7 +996,7 @@ impl Provider for Auth0Provider {
                     .push(pb::import_resource_state::ImportedResource {
                         type_name: TYPE_NAME.into(),
                         state,
-                        private: private.encode(),
+                        private: Vec::new(),
                         identity: identity_data(&domain),
                     });
             }

@@ -8,15 +8,29 @@ pub enum Ty {
     String,
     Number,
     Bool,
+    /// An object of named attributes (read-only values only: nothing here is configured).
+    Object(&'static [(&'static str, Ty)]),
 }
 
 impl Ty {
-    /// cty's JSON type spelling.
-    pub fn json(self) -> &'static [u8] {
+    /// cty's JSON type spelling: `"string"`, `["object",{"a":"number"}]`.
+    pub fn json(self) -> Vec<u8> {
         match self {
-            Ty::String => b"\"string\"",
-            Ty::Number => b"\"number\"",
-            Ty::Bool => b"\"bool\"",
+            Ty::String => b"\"string\"".to_vec(),
+            Ty::Number => b"\"number\"".to_vec(),
+            Ty::Bool => b"\"bool\"".to_vec(),
+            Ty::Object(attrs) => {
+                let mut out = b"[\"object\",{".to_vec();
+                for (i, (name, ty)) in attrs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(format!("{name:?}:").as_bytes());
+                    out.extend(ty.json());
+                }
+                out.extend_from_slice(b"}]");
+                out
+            }
         }
     }
     pub fn name(self) -> &'static str {
@@ -24,6 +38,7 @@ impl Ty {
             Ty::String => "String",
             Ty::Number => "Number",
             Ty::Bool => "Boolean",
+            Ty::Object(_) => "Object",
         }
     }
 }
@@ -65,7 +80,7 @@ impl Attr {
     fn to_proto(&self) -> schema::Attribute {
         schema::Attribute {
             name: self.name.to_string(),
-            r#type: self.ty.json().to_vec(),
+            r#type: self.ty.json(),
             description: self.description.clone(),
             required: self.mode == Mode::Required,
             optional: matches!(self.mode, Mode::Optional | Mode::OptionalComputed),
@@ -99,5 +114,21 @@ impl BlockSchema {
                 deprecated: false,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_types_are_cty_json() {
+        const A: [(&str, Ty); 2] = [("a", Ty::Number), ("b", Ty::String)];
+        let json = Ty::Object(&A).json();
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!(["object", {"a": "number", "b": "string"}])
+        );
     }
 }

@@ -1,0 +1,211 @@
+//! What one provider process learns about each tenant during one Terraform command.
+//!
+//! Terraform starts a provider process per command phase (validate, plan, apply) and sends
+//! it every object of every `auth0_tenant_session` in that phase, but never says which
+//! resource address a call is for. A tenant has one settings object, so three questions
+//! need what the process has seen across calls:
+//!
+//! - **Is a tenant planned by two resources?** Each non-destroy plan claims its tenant
+//!   with a token; a second claim with another token is a second resource. The two plans
+//!   of one `-replace` share a token: Terraform hands the first plan's private state to
+//!   the second.
+//! - **Which originals does a replacement inherit?** A tainted object is upgraded (and
+//!   usually refreshed) in the same process, and destroyed before its replacement is
+//!   created (or, with `create_before_destroy`, deposed); the originals recorded in its
+//!   state are carried to the new object.
+//! - **May a destroy restore?** Not once another object has written new values into the
+//!   tenant in this process: that is the replacement of a `create_before_destroy`, and a
+//!   restore would overwrite what it just applied.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::tenant_session::OriginalSettings;
+
+/// A reason to refuse a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// Two resources would manage the tenant's settings.
+    TwoResources,
+    /// One resource is destroyed with `restore_on_destroy` while a new one takes the
+    /// tenant over (a rename without a `moved` block): Terraform may run the two in either
+    /// order, and the restore could land last.
+    RestoreWhileTakenOver,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    /// Originals recorded in the state of objects of this tenant.
+    originals: Option<OriginalSettings>,
+    /// Tokens of the plans that would manage the tenant.
+    claims: Vec<u64>,
+    /// How many of those plans create a new object (not the second plan of a replace).
+    creates: usize,
+    /// Destroy plans that would put back originals.
+    restoring_destroys: usize,
+    /// A create or update wrote the tenant's settings in this process.
+    written: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Tenancy {
+    tenants: Mutex<HashMap<String, Seen>>,
+    /// Whether any apply ran in this process (so it is the apply phase: its destroys of
+    /// deposed objects are planned after their replacements were created).
+    applied: Mutex<bool>,
+}
+
+impl Tenancy {
+    fn with<T>(&self, tenant: &str, f: impl FnOnce(&mut Seen) -> T) -> T {
+        let mut map = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        f(map.entry(tenant.to_ascii_lowercase()).or_default())
+    }
+
+    fn applied(&self) -> bool {
+        *self.applied.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An object of `tenant` seen in state, with the originals it records.
+    pub fn saw_state(&self, tenant: &str, originals: Option<&OriginalSettings>) {
+        if let Some(o) = originals {
+            self.with(tenant, |s| s.originals = Some(o.clone()));
+        }
+    }
+
+    /// The originals recorded by an object of `tenant` seen in this process, for the
+    /// object that replaces it.
+    pub fn inherited(&self, tenant: &str) -> Option<OriginalSettings> {
+        self.with(tenant, |s| s.originals.clone())
+    }
+
+    /// A plan that would manage `tenant`, identified by `token`; `creates` when it
+    /// creates a new object rather than updating or replacing one already planned.
+    pub fn claim(&self, tenant: &str, token: u64, creates: bool) -> Result<(), Conflict> {
+        let applied = self.applied();
+        self.with(tenant, |s| {
+            if s.claims.iter().any(|t| *t != token) {
+                return Err(Conflict::TwoResources);
+            }
+            if creates {
+                s.creates += 1;
+            }
+            if !s.claims.contains(&token) {
+                s.claims.push(token);
+            }
+            if s.restoring_destroys > 0 && s.creates > 0 && !applied {
+                return Err(Conflict::RestoreWhileTakenOver);
+            }
+            Ok(())
+        })
+    }
+
+    /// A destroy plan that would put back originals into `tenant`.
+    pub fn plan_restoring_destroy(&self, tenant: &str) -> Result<(), Conflict> {
+        let applied = self.applied();
+        self.with(tenant, |s| {
+            s.restoring_destroys += 1;
+            if s.creates > 0 && !applied {
+                return Err(Conflict::RestoreWhileTakenOver);
+            }
+            Ok(())
+        })
+    }
+
+    /// An apply is about to run in this process.
+    pub fn applying(&self) {
+        *self.applied.lock().unwrap_or_else(|p| p.into_inner()) = true;
+    }
+
+    /// A create or update wrote `tenant`'s settings, recording `originals`.
+    pub fn wrote(&self, tenant: &str, originals: Option<&OriginalSettings>) {
+        self.with(tenant, |s| {
+            s.written = true;
+            if let Some(o) = originals {
+                s.originals = Some(o.clone());
+            }
+        });
+    }
+
+    /// Whether a create or update wrote `tenant`'s settings earlier in this process.
+    pub fn written(&self, tenant: &str) -> bool {
+        self.with(tenant, |s| s.written)
+    }
+}
+
+/// A fresh claim token.
+pub fn token() -> u64 {
+    let mut b = [0u8; 8];
+    // A token only has to differ from the other plans' of this process; should the
+    // system RNG fail, a counter does that too.
+    if aws_lc_rs::rand::fill(&mut b).is_err() {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        return NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    u64::from_le_bytes(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_resources_on_one_tenant_conflict_in_either_order() {
+        let t = Tenancy::default();
+        assert_eq!(t.claim("a.example", 1, false), Ok(()));
+        assert_eq!(t.claim("b.example", 2, true), Ok(()), "another tenant");
+        assert_eq!(t.claim("A.example", 3, true), Err(Conflict::TwoResources));
+        let t = Tenancy::default();
+        assert_eq!(t.claim("a", 1, true), Ok(()));
+        assert_eq!(t.claim("a", 2, true), Err(Conflict::TwoResources));
+    }
+
+    #[test]
+    fn the_two_plans_of_a_replace_share_a_token() {
+        let t = Tenancy::default();
+        assert_eq!(t.claim("a", 1, false), Ok(()));
+        assert_eq!(t.claim("a", 1, false), Ok(()));
+    }
+
+    #[test]
+    fn restoring_destroy_beside_a_new_claim_conflicts_before_any_apply() {
+        let t = Tenancy::default();
+        assert_eq!(t.plan_restoring_destroy("a"), Ok(()));
+        assert_eq!(t.claim("a", 1, true), Err(Conflict::RestoreWhileTakenOver));
+        let t = Tenancy::default();
+        assert_eq!(t.claim("a", 1, true), Ok(()));
+        assert_eq!(
+            t.plan_restoring_destroy("a"),
+            Err(Conflict::RestoreWhileTakenOver)
+        );
+        // An object that stays (updated or unchanged) beside a leftover being destroyed.
+        let t = Tenancy::default();
+        assert_eq!(t.claim("a", 1, false), Ok(()));
+        assert_eq!(t.plan_restoring_destroy("a"), Ok(()));
+        // In the apply phase, a deposed object's destroy is planned after its replacement.
+        let t = Tenancy::default();
+        assert_eq!(t.claim("a", 1, true), Ok(()));
+        t.applying();
+        assert_eq!(t.plan_restoring_destroy("a"), Ok(()));
+    }
+
+    #[test]
+    fn originals_and_writes_are_per_tenant() {
+        let t = Tenancy::default();
+        assert!(t.inherited("a").is_none());
+        let o = OriginalSettings {
+            session_lifetime_in_minutes: 1,
+            idle_session_lifetime_in_minutes: 2,
+            ephemeral_session_lifetime_in_minutes: 3,
+            idle_ephemeral_session_lifetime_in_minutes: 4,
+            session_cookie_mode: "persistent".into(),
+        };
+        t.saw_state("a", Some(&o));
+        t.saw_state("a", None);
+        assert_eq!(t.inherited("A"), Some(o));
+        assert!(t.inherited("b").is_none());
+        assert!(!t.written("a"));
+        t.wrote("a", None);
+        assert!(t.written("a") && !t.written("b"));
+        assert_ne!(token(), token());
+    }
+}
