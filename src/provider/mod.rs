@@ -375,7 +375,10 @@ impl Auth0Provider {
                         "Another auth0_tenant_session object (the replacement created before this one was \
                          destroyed, as with create_before_destroy) wrote {domain}'s session settings \
                          earlier in this run. Restoring the originals now would overwrite them, so the \
-                         tenant keeps them. The originals this object recorded were: {}.",
+                         tenant keeps them. Terraform gives the provider no way to hand this object's \
+                         original_settings to a replacement it creates first, so the replacement recorded \
+                         the settings the tenant held when it was created. The settings the tenant had \
+                         before Terraform managed it, recorded by this object, were: {}.",
                         describe(&originals)
                     ),
                 )],
@@ -900,19 +903,36 @@ impl Provider for Auth0Provider {
                 return Ok(Response::new(resp));
             }
         };
+        // An object of another tenant than the provider's: with originals to restore it
+        // cannot go anywhere; without, it is replaced (forgotten, and the provider's
+        // tenant taken over), which the plan shows.
+        let mut moving_from = None;
         if let (Some(p), Some(d)) = (&prior, &domain) {
             if let Some(t) = p.tenant().filter(|t| !same_tenant(t, d)) {
-                resp.diagnostics.push(tenant_session::other_tenant_error(
-                    t,
-                    d,
-                    p.restores_on_destroy(),
-                ));
-                return Ok(Response::new(resp));
+                if p.restores_on_destroy() {
+                    resp.diagnostics
+                        .push(tenant_session::other_tenant_error(t, d, true));
+                    return Ok(Response::new(resp));
+                }
+                moving_from = Some(t.to_string());
             }
         }
         let legacy = private.legacy_originals();
-        let planned =
+        let mut planned =
             tenant_session::plan(prior.as_ref(), &cfg, domain.as_deref(), legacy.as_ref());
+        if let (Some(from), Some(d)) = (&moving_from, &domain) {
+            planned.id = Value::Value(d.clone());
+            resp.requires_replace
+                .push(crate::protocol::diagnostics::path("id"));
+            resp.diagnostics.push(warning(
+                "auth0_tenant_session moves to another tenant",
+                format!(
+                    "This resource managed tenant {from}; the provider is now configured for {d}. \
+                     It is replaced: the object of {from} is forgotten ({from} keeps its current \
+                     settings, as restore_on_destroy is false) and {d}'s settings are taken over."
+                ),
+            ));
+        }
         // One claim per plan; the second plan of a -replace carries the first one's token
         // in the private state Terraform hands it.
         let (token, creates) = match (&prior, private.plan_claim) {

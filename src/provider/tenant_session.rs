@@ -271,8 +271,9 @@ pub fn schema() -> BlockSchema {
         Ty::String,
         Mode::Computed,
         "The tenant's domain (host[:port]); the tenant has exactly one set of session settings. \
-         A resource belongs to this tenant for life: pointing the provider at another tenant is \
-         refused rather than moving it.",
+         When the provider is pointed at another tenant, a resource with `restore_on_destroy = true` \
+         is refused (its original settings belong to this tenant); one without is replaced: this \
+         tenant's object is forgotten and the other tenant's settings are taken over.",
     )];
     for p in PAIRS {
         attrs.push(Attr::new(

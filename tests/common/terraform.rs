@@ -100,12 +100,36 @@ impl Workspace {
 
     /// Writes main.tf: the provider block pointing at the local tenant plus `body`.
     pub fn config(&self, body: &str) {
+        self.config_for(&self.tenant.url(), body);
+    }
+
+    /// Writes main.tf with the provider pointing at `tenant_url` (another tenant than the
+    /// workspace's own) plus `body`.
+    pub fn config_for(&self, tenant_url: &str, body: &str) {
         let provider = format!(
             "terraform {{\n  required_providers {{\n    auth0 = {{ source = \"tfauth0/auth0\" }}\n  }}\n}}\n\n\
-             provider \"auth0\" {{\n  domain        = \"{}\"\n  client_id     = \"local-client-id\"\n  client_secret = \"local-client-secret\"\n}}\n\n{body}\n",
-            self.tenant.url()
+             provider \"auth0\" {{\n  domain        = \"{tenant_url}\"\n  client_id     = \"local-client-id\"\n  client_secret = \"local-client-secret\"\n}}\n\n{body}\n"
         );
         std::fs::write(self.path().join("main.tf"), provider).unwrap();
+    }
+
+    /// The local state file, parsed.
+    pub fn state(&self) -> serde_json::Value {
+        serde_json::from_str(&self.read("terraform.tfstate")).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The attributes of every object of `address` in the state (current and deposed).
+    pub fn instances(&self, resource_name: &str) -> Vec<serde_json::Value> {
+        let st = self.state();
+        let mut out = Vec::new();
+        for r in st["resources"].as_array().into_iter().flatten() {
+            if r["name"] == resource_name {
+                for i in r["instances"].as_array().into_iter().flatten() {
+                    out.push(i.clone());
+                }
+            }
+        }
+        out
     }
 
     pub fn write(&self, name: &str, content: &str) {
