@@ -647,7 +647,16 @@ impl Inner {
                         .into(),
                 ),
             ),
-            _ => (ApiErrorKind::BadRequest, None),
+            431 => (
+                ApiErrorKind::Refused,
+                Some(
+                    "Auth0 found the request headers too large (HTTP 431). The Authorization header \
+                     carries the access token: if api_token (AUTH0_API_TOKEN) is set, check that it \
+                     holds one Management API token and nothing else."
+                        .into(),
+                ),
+            ),
+            _ => (ApiErrorKind::Refused, None),
         };
         if let Some(tries) = &reply.retries {
             message = format!("{message} (gave up after {tries})");
@@ -713,7 +722,7 @@ impl Inner {
                             Ok(w) => w,
                             Err(_) => {
                                 let mut reply = reply;
-                                reply.retries = Some(Self::attempts_text(&budget));
+                                reply.retries = Some(budget.attempts_text());
                                 return Ok(reply);
                             }
                         },
@@ -783,13 +792,6 @@ impl Inner {
         }
     }
 
-    fn attempts_text(budget: &Budget) -> String {
-        match budget.attempts {
-            1 => "1 attempt".to_string(),
-            n => format!("{n} attempts over {}", human(budget.waited)),
-        }
-    }
-
     fn rate_limited(
         &self,
         req: &Request<'_>,
@@ -805,11 +807,11 @@ impl Inner {
                 human(needed),
                 human(remaining),
                 human(p.max_total_wait),
-                Self::attempts_text(budget)
+                budget.attempts_text()
             ),
             (Exhausted::Time { .. }, None) | (Exhausted::Attempts, _) => format!(
                 "still rate-limited after {} (bounds: max_attempts {}, max_total_wait {}){}",
-                Self::attempts_text(budget),
+                budget.attempts_text(),
                 p.max_attempts,
                 human(p.max_total_wait),
                 asked
@@ -825,22 +827,31 @@ impl Inner {
         )
         .with_status(429)
         .with_code(Some("too_many_requests".into()))
-        .with_hint(
-            "Wait a minute and run again, lower terraform -parallelism, or check what else \
+        .with_hint(match asked {
+            // Auth0's rate limits reset within a minute; a longer wait is a quota or a
+            // penalty, and "wait a minute" would send the person straight back into it.
+            Some(w) if w > Duration::from_secs(60) => format!(
+                "Run again once that time has passed (in about {}); meanwhile check what else \
                  uses this tenant's Management API quota.",
-        )
+                human(w)
+            ),
+            _ => "Wait a minute and run again, lower terraform -parallelism, or check what else \
+                  uses this tenant's Management API quota."
+                .to_string(),
+        })
     }
 
     fn transport_error(&self, req: &Request<'_>, failure: Transport, budget: &Budget) -> ApiError {
         let host = &self.endpoint.domain_id;
-        let tries = Self::attempts_text(budget);
+        let tries = budget.attempts_text();
         match failure {
             Transport::Timeout => ApiError::new(
                 ApiErrorKind::Timeout,
                 method_str(&req.method),
                 req.path,
                 format!(
-                    "no complete answer from {host} within {} (request_timeout; {tries})",
+                    "no complete answer from {host}: {tries}, each attempt given {} \
+                     (request_timeout)",
                     human(self.request_timeout)
                 ),
             )
@@ -995,7 +1006,7 @@ mod tests {
     fn html_and_not_found() {
         let c = secret_client();
         let mut r = reply(502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
-        r.retries = Some("5 attempts over 3.2 s".into());
+        r.retries = Some("5 attempts in 3.2 s".into());
         let e = c
             .inner
             .check(&Method::GET, SETTINGS_PATH, r, false)
@@ -1209,12 +1220,17 @@ mod transport_tests {
         let e = c.read_session_settings().await.unwrap_err();
         assert!(started.elapsed() < Duration::from_millis(500));
         assert_eq!(e.kind, ApiErrorKind::RateLimited);
-        assert_eq!(
-            e.to_string(),
-            "Auth0 rate-limited GET /api/v2/tenants/settings (429 too_many_requests): Auth0 \
-             asked to wait 30 s before the next request, more than the 1 s left of the retry \
-             budget (max_total_wait 1 s, 1 attempt so far). Wait a minute and run again, lower \
-             terraform -parallelism, or check what else uses this tenant's Management API quota."
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "Auth0 rate-limited GET /api/v2/tenants/settings (429 too_many_requests): Auth0 \
+                 asked to wait 30 s before the next request, more than the 1 s left of the retry \
+                 budget (max_total_wait 1 s, 1 attempt in "
+            ) && text.ends_with(
+                "so far). Wait a minute and run again, lower terraform -parallelism, or check \
+                 what else uses this tenant's Management API quota."
+            ),
+            "{text}"
         );
         assert_eq!(log.lock().unwrap().len(), 1);
     }
@@ -1234,7 +1250,7 @@ mod transport_tests {
         let e = c.read_session_settings().await.unwrap_err();
         assert_eq!(e.kind, ApiErrorKind::Server);
         assert!(
-            e.message.starts_with("boom (gave up after 3 attempts over"),
+            e.message.starts_with("boom (gave up after 3 attempts in"),
             "{e}"
         );
         assert_eq!(log.lock().unwrap().len(), 3);

@@ -88,14 +88,21 @@ pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
         ConfigError::new(
             Some("domain"),
             format!(
-                "invalid domain {domain:?} (AUTH0_DOMAIN): {why}. Use the tenant host such as \
-                 \"my-tenant.eu.auth0.com\" or \"https://my-tenant.eu.auth0.com\""
+                "invalid domain {:?} (AUTH0_DOMAIN): {why}. Use the tenant host such as \
+                 \"my-tenant.eu.auth0.com\" or \"https://my-tenant.eu.auth0.com\"",
+                redacted(domain)
             ),
         )
     };
     let trimmed = domain.trim();
     if trimmed.is_empty() {
         return Err(err("it is empty"));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(err(
+            "it contains a line break or another control character (a trailing newline from a \
+             file? use trimspace())",
+        ));
     }
     let with_scheme = if trimmed.contains("://") {
         trimmed.to_string()
@@ -110,7 +117,10 @@ pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(err("it must not contain user info"));
+        return Err(err(
+            "it must not contain a user name or password (user:password@); credentials go in \
+             client_id and client_secret or api_token",
+        ));
     }
     if url.path() != "/" && !url.path().is_empty() {
         return Err(err("it must not contain a path"));
@@ -142,6 +152,28 @@ pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
     })
 }
 
+/// A domain as error messages may show it: never a user name or password (whatever is
+/// before an `@` in the authority becomes `***`), and never a query, which could carry a
+/// token. Control characters are escaped by the caller's `{:?}`.
+pub(crate) fn redacted(domain: &str) -> String {
+    let d = domain.trim();
+    let (scheme, rest) = match d.find("://") {
+        Some(i) => (&d[..i + 3], &d[i + 3..]),
+        None => ("", d),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => format!("***@{}", &authority[at + 1..]),
+        None => authority.to_string(),
+    };
+    let tail = match tail.find(['?', '#']) {
+        Some(q) => format!("{}…", &tail[..q]),
+        None => tail.to_string(),
+    };
+    format!("{scheme}{authority}{tail}")
+}
+
 /// `host` as `Url::host_str` prints it: IPv6 literals in brackets.
 fn is_loopback(host: &str) -> bool {
     let bare = host
@@ -157,6 +189,29 @@ fn is_loopback(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_never_show_user_info_or_queries() {
+        for d in [
+            "https://admin:hunter2@tenant.example.invalid",
+            "https://hunter2@tenant.example.invalid/path",
+            "http://u:hunter2@127.0.0.1:8080",
+            "tenant.example.invalid/?token=hunter2",
+        ] {
+            let e = parse_domain(d).unwrap_err().to_string();
+            assert!(!e.contains("hunter2"), "{e}");
+            assert!(
+                e.contains("tenant.example.invalid") || e.contains("127.0.0.1"),
+                "{e}"
+            );
+        }
+        assert_eq!(
+            redacted("https://a:b@h.example:8443/p?q#f"),
+            "https://***@h.example:8443/p…"
+        );
+        let e = parse_domain("tenant.example.invalid\r\nX: y").unwrap_err();
+        assert!(e.to_string().contains("control character"), "{e}");
+    }
 
     fn ok(d: &str) -> Endpoint {
         parse_domain(d).unwrap_or_else(|e| panic!("{d}: {e}"))

@@ -89,7 +89,7 @@ impl FromStr for SigningAlg {
             _ => Err(ConfigError::new(
                 Some("client_assertion_signing_alg"),
                 format!(
-                    "unsupported client_assertion_signing_alg {s:?} \
+                    "unsupported client_assertion_signing_alg \
                      (AUTH0_CLIENT_ASSERTION_SIGNING_ALG): Auth0 accepts {}",
                     SigningAlg::ACCEPTED.join(", ")
                 ),
@@ -133,10 +133,18 @@ impl Credentials {
         signing_alg: Option<String>,
     ) -> Result<Credentials, ConfigError> {
         if let Some(token) = present(api_token) {
-            return Ok(Credentials::ApiToken(Secret(token.trim().to_string())));
+            let token = token.trim().to_string();
+            no_control_characters(&token, "api_token", "AUTH0_API_TOKEN")?;
+            return Ok(Credentials::ApiToken(Secret(token)));
         }
         let client_id = present(client_id).map(|s| s.trim().to_string());
         let client_secret = present(client_secret);
+        if let Some(id) = &client_id {
+            no_control_characters(id, "client_id", "AUTH0_CLIENT_ID")?;
+        }
+        if let Some(secret) = &client_secret {
+            no_control_characters(secret, "client_secret", "AUTH0_CLIENT_SECRET")?;
+        }
         let private_key = present(private_key);
         match (client_id, client_secret, private_key) {
             (Some(client_id), Some(secret), _) => Ok(Credentials::ClientSecret {
@@ -185,6 +193,27 @@ impl Credentials {
             )),
         }
     }
+}
+
+/// Refuses a credential with a line break or another control character inside: an HTTP
+/// header (or form field) cannot carry it, and it is always a copy-paste slip. The value
+/// itself is never shown.
+pub fn no_control_characters(
+    value: &str,
+    attribute: &'static str,
+    env: &str,
+) -> Result<(), ConfigError> {
+    if value.chars().any(char::is_control) {
+        return Err(ConfigError::new(
+            Some(attribute),
+            format!(
+                "{attribute} ({env}) contains a line break or another control character, which \
+                 cannot be sent to Auth0 (often a newline left by copy and paste or by file(); \
+                 wrap it in trimspace() or remove the character)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn key_error(why: &str) -> ConfigError {
@@ -352,7 +381,7 @@ pub(crate) mod tests {
             .unwrap_err();
         assert_eq!(e.attribute, Some("client_assertion_signing_alg"));
         assert!(e.message.contains("RS256, RS384, PS256"), "{e}");
-        assert!(e.message.contains("\"HS256\""), "{e}");
+        assert!(!e.message.contains("HS256"), "values are not repeated: {e}");
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub enum ApiErrorKind {
     BadRequest,
     /// 404: the domain does not serve the Management API.
     NotFound,
+    /// Any other 4xx (413, 431, ...): Auth0 refused the request itself, not its content.
+    Refused,
     /// 429 that outlasted the retry budget.
     RateLimited,
     /// 5xx after all retries.
@@ -125,7 +127,8 @@ impl ApiError {
             ApiErrorKind::Unauthorized
             | ApiErrorKind::Forbidden
             | ApiErrorKind::BadRequest
-            | ApiErrorKind::NotFound => "Auth0 refused",
+            | ApiErrorKind::NotFound
+            | ApiErrorKind::Refused => "Auth0 refused",
             ApiErrorKind::RateLimited => "Auth0 rate-limited",
             ApiErrorKind::Server => "Auth0 failed to serve",
             ApiErrorKind::Timeout => "Auth0 did not answer",

@@ -61,6 +61,8 @@ pub(crate) struct Budget {
     pub attempts: u32,
     /// Time spent sleeping between attempts so far.
     pub waited: Duration,
+    /// When the first attempt started: messages report the time really spent.
+    started: tokio::time::Instant,
 }
 
 /// Why no further attempt may be made.
@@ -81,6 +83,17 @@ impl Budget {
             policy,
             attempts: 0,
             waited: Duration::ZERO,
+            started: tokio::time::Instant::now(),
+        }
+    }
+
+    /// "1 attempt in 30 s", "5 attempts in 2 min 33 s": the attempts made and the time
+    /// really spent on them, waits and answers included.
+    pub fn attempts_text(&self) -> String {
+        let elapsed = human(self.started.elapsed());
+        match self.attempts {
+            1 => format!("1 attempt in {elapsed}"),
+            n => format!("{n} attempts in {elapsed}"),
         }
     }
 
@@ -116,12 +129,22 @@ impl Budget {
     }
 }
 
-/// Formats a duration for people: "250 ms", "1.5 s", "30 s".
+/// Formats a duration for people: "250 ms", "1.5 s", "30 s", "2 min 33 s", "27 h 47 min".
 pub(crate) fn human(d: Duration) -> String {
+    let secs = d.as_secs();
     if d < Duration::from_secs(1) {
         format!("{} ms", d.as_millis())
+    } else if secs >= 2 * 3600 {
+        let minutes = (secs + 30) / 60;
+        format!("{} h {} min", minutes / 60, minutes % 60)
+    } else if secs >= 120 {
+        let secs = d.as_secs_f64().round() as u64;
+        match secs % 60 {
+            0 => format!("{} min", secs / 60),
+            s => format!("{} min {s} s", secs / 60),
+        }
     } else if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
+        format!("{secs} s")
     } else {
         format!("{:.1} s", d.as_secs_f64())
     }
@@ -217,5 +240,8 @@ mod tests {
         assert_eq!(human(Duration::from_millis(250)), "250 ms");
         assert_eq!(human(Duration::from_secs(30)), "30 s");
         assert_eq!(human(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(human(Duration::from_secs(153)), "2 min 33 s");
+        assert_eq!(human(Duration::from_secs(180)), "3 min");
+        assert_eq!(human(Duration::from_secs(100_000)), "27 h 47 min");
     }
 }
