@@ -85,33 +85,11 @@ fn report_peak_rss() {
 async fn run(mode: ServeMode) -> ExitCode {
     let debug = matches!(mode, ServeMode::Debug { .. });
     let shutdown = protocol::side_services::Shutdown::new();
-    // SIGINT reaches the plugin too when the user presses Ctrl-C; Terraform handles it
-    // with StopProvider, so a managed plugin ignores the signal instead of dying mid-apply.
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
-        let s = shutdown.clone();
-        if let (Ok(mut int), Ok(mut term)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            tokio::spawn(async move {
-                loop {
-                    tokio::select! {
-                        _ = int.recv() => {
-                            if debug {
-                                s.trigger();
-                                break;
-                            }
-                            tracing::debug!("ignoring SIGINT; Terraform stops the provider through StopProvider");
-                        }
-                        _ = term.recv() => {
-                            s.trigger();
-                            break;
-                        }
-                    }
-                }
-            });
+        watch_signals(&shutdown, debug);
+        if !debug {
+            exit_with_parent(&shutdown);
         }
     }
     match protocol::server::serve_with_shutdown(Auth0Provider::new(), mode, shutdown).await {
@@ -125,4 +103,75 @@ async fn run(mode: ServeMode) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Every signal that would end the process ends it through a clean shutdown, so the
+/// socket directory is removed. SIGINT is the exception in managed mode: Ctrl-C reaches
+/// the whole process group, and Terraform stops the provider with StopProvider instead
+/// (a provider dying mid-apply would lose the state of what it was doing).
+#[cfg(unix)]
+fn watch_signals(shutdown: &protocol::side_services::Shutdown, debug: bool) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let ending = [
+        SignalKind::hangup(),
+        SignalKind::quit(),
+        SignalKind::terminate(),
+        SignalKind::user_defined1(),
+        SignalKind::user_defined2(),
+        SignalKind::alarm(),
+    ];
+    for kind in ending {
+        if let Ok(mut s) = signal(kind) {
+            let shutdown = shutdown.clone();
+            tokio::spawn(async move {
+                if s.recv().await.is_some() {
+                    tracing::debug!(signal = kind.as_raw_value(), "signal: shutting down");
+                    shutdown.trigger();
+                }
+            });
+        }
+    }
+    if let Ok(mut int) = signal(SignalKind::interrupt()) {
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            while int.recv().await.is_some() {
+                if debug {
+                    shutdown.trigger();
+                    break;
+                }
+                tracing::debug!(
+                    "ignoring SIGINT; Terraform stops the provider through StopProvider"
+                );
+            }
+        });
+    }
+}
+
+/// A provider outlives a Terraform killed with SIGKILL unless it notices: then it shuts
+/// down like on Shutdown, removing its socket directory. On Linux the kernel sends
+/// SIGTERM when the parent dies (handled above); elsewhere the parent is polled.
+#[cfg(unix)]
+fn exit_with_parent(shutdown: &protocol::side_services::Shutdown) {
+    let parent = std::os::unix::process::parent_id();
+    #[cfg(target_os = "linux")]
+    {
+        let armed =
+            rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::TERM));
+        // The parent may have died before the signal was armed.
+        if armed.is_ok() && std::os::unix::process::parent_id() == parent {
+            return;
+        }
+    }
+    let shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+        loop {
+            tick.tick().await;
+            if std::os::unix::process::parent_id() != parent {
+                tracing::debug!("Terraform is gone: shutting down");
+                shutdown.trigger();
+                break;
+            }
+        }
+    });
 }

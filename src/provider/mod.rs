@@ -84,18 +84,23 @@ fn codec_diag(what: &str, e: CodecError) -> Diagnostic {
 fn api_diag(e: &ApiError) -> Diagnostic {
     // Whatever went wrong at the token endpoint, the user's question is "why no token?".
     let summary = match e.kind {
-        _ if e.path == "/oauth/token" => "Could not get an Auth0 access token",
-        ApiErrorKind::Unauthorized => "Auth0 rejected the credentials",
-        ApiErrorKind::Forbidden => "Auth0 refused the request (missing permission)",
-        ApiErrorKind::BadRequest => "Auth0 rejected the settings",
-        ApiErrorKind::NotFound => "Auth0 Management API not found at this domain",
-        ApiErrorKind::RateLimited => "Auth0 rate limit: gave up waiting",
-        ApiErrorKind::Server => "Auth0 server error",
-        ApiErrorKind::Timeout => "Auth0 did not answer in time",
-        ApiErrorKind::Connection => "Could not reach Auth0",
-        ApiErrorKind::InvalidResponse => "Unreadable answer from Auth0",
-        ApiErrorKind::TokenEndpoint => "Could not get an Auth0 access token",
-        ApiErrorKind::Cancelled => "Stopped before Auth0 answered",
+        _ if e.path == "/oauth/token" => "Could not get an Auth0 access token".to_string(),
+        ApiErrorKind::Unauthorized => "Auth0 rejected the credentials".into(),
+        ApiErrorKind::Forbidden => "Auth0 refused the request (missing permission)".into(),
+        ApiErrorKind::BadRequest if e.method == "PATCH" => "Auth0 rejected the settings".into(),
+        ApiErrorKind::BadRequest => "Auth0 rejected the request".into(),
+        ApiErrorKind::Refused => match e.status {
+            Some(s) => format!("Auth0 refused the request (HTTP {s})"),
+            None => "Auth0 refused the request".into(),
+        },
+        ApiErrorKind::NotFound => "Auth0 Management API not found at this domain".into(),
+        ApiErrorKind::RateLimited => "Auth0 rate limit: gave up waiting".into(),
+        ApiErrorKind::Server => "Auth0 server error".into(),
+        ApiErrorKind::Timeout => "Auth0 did not answer in time".into(),
+        ApiErrorKind::Connection => "Could not reach Auth0".into(),
+        ApiErrorKind::InvalidResponse => "Unreadable answer from Auth0".into(),
+        ApiErrorKind::TokenEndpoint => "Could not get an Auth0 access token".into(),
+        ApiErrorKind::Cancelled => "Stopped before Auth0 answered".into(),
     };
     error(summary, e.to_string())
 }

@@ -102,15 +102,28 @@ fn known(v: &Value<String>) -> Option<&str> {
 }
 
 /// Checks what can be checked without the environment or the network: shapes of known
-/// values and contradictions written in the configuration itself.
+/// values and contradictions written in the configuration itself. Messages never repeat a
+/// configured value: Terraform quotes the configuration line, and a value from a
+/// variable may be sensitive (the protocol does not say). A domain is shown without any
+/// user name, password or query.
 pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    for (attr, env) in ATTRS {
+        if attr == "client_assertion_private_key" {
+            continue; // PEM is lines of text.
+        }
+        if let Some(v) = m.get(attr).and_then(known) {
+            if let Err(e) = auth0::credentials::no_control_characters(v, attr, env) {
+                diags.push(attr_error(attr, format!("Invalid {attr}"), e.to_string()));
+            }
+        }
+    }
     if let Some(plan) = known(&m.tenant_plan) {
         if TenantPlan::parse(plan).is_none() {
             diags.push(attr_error(
                 "tenant_plan",
                 "Invalid tenant_plan",
-                format!("tenant_plan = {plan:?}: expected \"self-service\" or \"enterprise\"."),
+                "tenant_plan must be \"self-service\" or \"enterprise\".",
             ));
         }
     }
@@ -126,6 +139,15 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
     if let Some(domain) = known(&m.domain) {
         if let Err(e) = auth0::config::parse_domain(domain) {
             diags.push(attr_error("domain", "Invalid domain", e.to_string()));
+        }
+    }
+    if let Some(key) = known(&m.client_assertion_private_key) {
+        if let Err(e) = auth0::credentials::parse_private_key(key) {
+            diags.push(attr_error(
+                "client_assertion_private_key",
+                "Invalid client_assertion_private_key",
+                e.to_string(),
+            ));
         }
     }
     if known(&m.client_secret).is_some() && known(&m.client_assertion_private_key).is_some() {
@@ -221,7 +243,7 @@ pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Dia
                 if known(&m.tenant_plan).is_none() {
                     diags.push(error(
                         "Invalid AUTH0_TENANT_PLAN",
-                        format!("AUTH0_TENANT_PLAN = {p:?}: expected \"self-service\" or \"enterprise\"."),
+                        "AUTH0_TENANT_PLAN must be \"self-service\" or \"enterprise\".",
                     ));
                 }
                 None
@@ -299,7 +321,7 @@ mod tests {
     fn bad_tenant_plan_names_attribute() {
         let d = validate(&model(&[("tenant_plan", "pro")]));
         assert_eq!(attr_of(&d[0]).as_deref(), Some("tenant_plan"));
-        assert!(d[0].detail.contains("\"pro\""));
+        assert!(d[0].detail.contains("\"enterprise\""));
     }
 
     #[test]
@@ -313,6 +335,30 @@ mod tests {
             attr_of(&d[0]).as_deref(),
             Some("client_assertion_private_key")
         );
+    }
+
+    #[test]
+    fn control_characters_and_malformed_keys_are_refused_at_validate() {
+        let d = validate(&model(&[("api_token", "abc\r\nX-Injected: 1")]));
+        assert_eq!(attr_of(&d[0]).as_deref(), Some("api_token"));
+        assert!(d[0].detail.contains("line break"), "{:?}", d[0]);
+        assert!(!d[0].detail.contains("X-Injected"), "{:?}", d[0]);
+        let d = validate(&model(&[("client_secret", "s3cret\n")]));
+        assert_eq!(attr_of(&d[0]).as_deref(), Some("client_secret"));
+        assert!(!d[0].detail.contains("s3cret"));
+        let d = validate(&model(&[("client_assertion_private_key", "not a key")]));
+        assert_eq!(
+            attr_of(&d[0]).as_deref(),
+            Some("client_assertion_private_key")
+        );
+        assert!(d[0].detail.contains("BEGIN"), "{:?}", d[0]);
+        assert!(!d[0].detail.contains("not a key"), "{:?}", d[0]);
+        // Positive control: the same checks pass good values.
+        assert!(validate(&model(&[
+            ("api_token", "abc.def"),
+            ("domain", "t.example.invalid")
+        ]))
+        .is_empty());
     }
 
     #[test]
