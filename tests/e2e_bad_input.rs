@@ -81,7 +81,7 @@ async fn lifetime_errors() {
         ),
         (
             "idle_session_lifetime_in_minutes = 0.1",
-            "must be a whole number",
+            "below Auth0's minimum of 1 minute",
         ),
         (
             "session_lifetime = \"a week\"",
