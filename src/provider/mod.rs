@@ -711,19 +711,11 @@ impl Provider for Auth0Provider {
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> R<pb::get_resource_identity_schemas::Response> {
-        let schema = pb::ResourceIdentitySchema {
-            version: 0,
-            identity_attributes: vec![pb::resource_identity_schema::IdentityAttribute {
-                name: "tenant_domain".into(),
-                r#type: b"\"string\"".to_vec(),
-                required_for_import: true,
-                optional_for_import: false,
-                description: "The tenant's domain as configured in the provider (host[:port])."
-                    .into(),
-            }],
-        };
         Ok(Response::new(pb::get_resource_identity_schemas::Response {
-            identity_schemas: HashMap::from([(TYPE_NAME.to_string(), schema)]),
+            identity_schemas: HashMap::from([(
+                TYPE_NAME.to_string(),
+                tenant_session::identity_schema(),
+            )]),
             diagnostics: vec![],
         }))
     }

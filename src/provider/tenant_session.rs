@@ -265,6 +265,23 @@ impl PrivateState {
     }
 }
 
+/// The resource identity (Terraform 1.12+): the tenant, which has one settings object.
+pub fn identity_schema() -> crate::protocol::tfplugin6::ResourceIdentitySchema {
+    use crate::protocol::tfplugin6::resource_identity_schema::IdentityAttribute;
+    crate::protocol::tfplugin6::ResourceIdentitySchema {
+        version: 0,
+        identity_attributes: vec![IdentityAttribute {
+            name: "tenant_domain".into(),
+            r#type: Ty::String.json(),
+            required_for_import: true,
+            optional_for_import: false,
+            description: "The tenant's domain as configured in the provider (host[:port]), the \
+                          same as the resource's `id`."
+                .into(),
+        }],
+    }
+}
+
 pub fn schema() -> BlockSchema {
     let mut attrs = vec![Attr::new(
         "id",
