@@ -171,12 +171,13 @@ async fn import_by_cli_block_and_generated_config() {
         ws.tenant
             .set_state(state([10080, 181, 4320, 15], Some("persistent")));
         ws.config(r#"resource "auth0_tenant_session" "this" {}"#);
+        let domain = ws.tenant.url().trim_start_matches("http://").to_string();
         ws.ok(&[
             "import",
             "-no-color",
             "-input=false",
             "auth0_tenant_session.this",
-            "any-id",
+            &domain,
         ])
         .await;
         assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
@@ -194,7 +195,7 @@ async fn import_by_cli_block_and_generated_config() {
         ws.config(
             r#"import {
   to = auth0_tenant_session.this
-  id = "tenant"
+  id = "current"
 }"#,
         );
         let r = ws
@@ -229,7 +230,6 @@ async fn import_by_cli_block_and_generated_config() {
         // Import by identity (Terraform 1.12+).
         if version_of(&tf) >= (1, 12) {
             ws.ok(&["state", "rm", "auth0_tenant_session.this"]).await;
-            let domain = ws.tenant.url().trim_start_matches("http://").to_string();
             ws.config(&format!(
                 "import {{\n  to       = auth0_tenant_session.this\n  identity = {{ tenant_domain = \"{domain}\" }}\n}}\n"
             ));
