@@ -259,6 +259,36 @@ impl Auth0Provider {
         }
     }
 
+    /// The one result of a list: the configured tenant, or a diagnostic.
+    async fn list_tenant(&self, req: &pb::list_resource::Request) -> pb::list_resource::Event {
+        let failed = |d: Diagnostic| pb::list_resource::Event {
+            diagnostic: vec![d],
+            ..Default::default()
+        };
+        if let Err(d) = Self::check_type(&req.type_name, TYPE_NAME) {
+            return failed(d);
+        }
+        let configured = match self.configured() {
+            Ok(c) => c,
+            Err(d) => return failed(d),
+        };
+        let domain = configured.client.domain_id();
+        let settings = match self.call(configured.client.read_session_settings()).await {
+            Ok(s) => s,
+            Err(d) => return failed(d),
+        };
+        let mut event = pb::list_resource::Event {
+            identity: identity_data(&domain),
+            display_name: tenant_session::display_name(&domain, &settings),
+            ..Default::default()
+        };
+        if req.include_resource_object {
+            let st = tenant_session::state_from_import(&settings, &domain);
+            event.resource_object = encode_or_diag(&st, &mut event.diagnostic);
+        }
+        event
+    }
+
     async fn apply(
         &self,
         req: pb::apply_resource_change::Request,
@@ -1129,40 +1159,14 @@ impl Provider for Auth0Provider {
         req: Request<pb::list_resource::Request>,
     ) -> R<Self::ListResourceStream> {
         let req = req.into_inner();
-        let event = |e: pb::list_resource::Event| {
-            Ok::<_, Status>(Response::new(
-                Box::pin(futures::stream::iter(vec![Ok(e)])) as Self::ListResourceStream
-            ))
+        let events = if req.limit <= 0 {
+            vec![]
+        } else {
+            vec![self.list_tenant(&req).await]
         };
-        let failed = |d: Diagnostic| pb::list_resource::Event {
-            diagnostic: vec![d],
-            ..Default::default()
-        };
-        if let Err(d) = Self::check_type(&req.type_name, TYPE_NAME) {
-            return event(failed(d));
-        }
-        if req.limit <= 0 {
-            return Ok(Response::new(Box::pin(futures::stream::empty())));
-        }
-        let configured = match self.configured() {
-            Ok(c) => c,
-            Err(d) => return event(failed(d)),
-        };
-        let domain = configured.client.domain_id();
-        let settings = match self.call(configured.client.read_session_settings()).await {
-            Ok(s) => s,
-            Err(d) => return event(failed(d)),
-        };
-        let mut e = pb::list_resource::Event {
-            identity: identity_data(&domain),
-            display_name: tenant_session::display_name(&domain, &settings),
-            ..Default::default()
-        };
-        if req.include_resource_object {
-            let st = tenant_session::state_from_import(&settings, &domain);
-            e.resource_object = encode_or_diag(&st, &mut e.diagnostic);
-        }
-        event(e)
+        Ok(Response::new(Box::pin(futures::stream::iter(
+            events.into_iter().map(Ok),
+        ))))
     }
 
     async fn get_functions(
