@@ -100,6 +100,11 @@ build() {
   # Variables cargo sets for a test or build script it runs describe that process, not
   # this build; started from one (as the release tests do), a build script watching one
   # (ring's watches CARGO_MANIFEST_DIR) would make cargo rebuild every crate.
+  # SOURCE_DATE_EPOCH stamps the zips only. cc reruns the build scripts of ring and
+  # aws-lc-sys whenever it changes (C compilers read it for __DATE__ and __TIME__, which
+  # neither uses), so passing it on would rebuild every crate after every commit; were a
+  # build clock ever compiled in, tests/release_reproducible.rs would see it.
+  unset SOURCE_DATE_EPOCH
   local v
   for v in $(compgen -e); do
     case "$v" in
