@@ -9,7 +9,7 @@ help:
 	@echo "make demo     build, start the local Auth0 tenant, terraform init/plan/apply/plan/output"
 	@echo "make test     every test: unit, gRPC-level, end-to-end with real Terraform"
 	@echo "make lint     rustfmt and clippy, as CI runs them"
-	@echo "make install  put the release binary into build/mirror (a filesystem mirror)"
+	@echo "make install  build in release mode into ~/.terraform.d/plugins, where terraform init finds tfauth0/auth0"
 	@echo "make bench    benchmarks; writes BENCHMARKS.md"
 	@echo "make docs     regenerate docs/ from the provider's schema"
 	@echo "make release  zips, SHA256SUMS and manifest under build/release"
@@ -34,9 +34,11 @@ lint: setup
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
+# Terraform's implied local mirror: found without any CLI configuration, under the address
+# the provider is published at.
 install: setup
 	cargo build --release --bin terraform-provider-auth0
-	@scripts/install-provider.sh
+	@scripts/install-provider.sh "$$HOME/.terraform.d/plugins" >/dev/null
 
 bench: setup
 	@scripts/bench.sh

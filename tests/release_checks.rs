@@ -212,3 +212,37 @@ fn release_workflow_passes_actionlint_and_checks_the_tag() {
         assert!(text(&r).contains(tag), "{}", text(&r));
     }
 }
+
+/// `make install`'s location is Terraform's implied local mirror: with an empty CLI
+/// configuration, `source = "tfauth0/auth0"` installs from it and runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn make_install_location_is_found_without_cli_configuration() {
+    for tf in common::terraform::terraforms() {
+        let mut ws = common::terraform::Workspace::new(&tf).await;
+        let home = ws.path().join("home");
+        let out = Command::new(repo().join("scripts/install-provider.sh"))
+            .arg(home.join(".terraform.d/plugins"))
+            .arg(common::binary())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        ws.write("cli.tfrc", "");
+        ws.extra_env = vec![("HOME".to_string(), home.to_str().unwrap().to_string())];
+        ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 36 }"#);
+        let init = ws.run(&["init", "-no-color", "-input=false"]).await;
+        assert_eq!(init.code, 0, "{tf:?}:\n{}", init.all());
+        assert!(
+            init.stdout.contains(&format!(
+                "- Installed tfauth0/auth0 v{VERSION} (unauthenticated)"
+            )),
+            "{tf:?}:\n{}",
+            init.stdout
+        );
+        ws.apply().await;
+        assert_eq!(
+            ws.tenant.stored_minutes().session_lifetime,
+            36 * 60,
+            "{tf:?}"
+        );
+    }
+}
