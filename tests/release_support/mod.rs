@@ -2,7 +2,7 @@
 //! its own keys, and the hashes Terraform computes over a provider zip.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use base64::Engine;
@@ -221,12 +221,4 @@ pub fn key_id(fpr: &str) -> String {
 /// Files of a release directory by name.
 pub fn read(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{:?}: {e}", dir.join(name)))
-}
-
-pub fn path_str(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-pub fn tmp_path(dir: &tempfile::TempDir, name: &str) -> PathBuf {
-    dir.path().join(name)
 }
