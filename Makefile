@@ -3,16 +3,17 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup demo test test-unit lint install bench docs release clean
+.PHONY: help setup demo test test-unit test-release lint install bench docs release clean
 
 help:
 	@echo "make demo     build, start the local Auth0 tenant, terraform init/plan/apply/plan/output"
 	@echo "make test     every test: unit, gRPC-level, end-to-end with real Terraform"
 	@echo "make lint     rustfmt and clippy, as CI runs them"
-	@echo "make install  put the release binary into build/mirror (a filesystem mirror)"
+	@echo "make install  build in release mode into ~/.terraform.d/plugins, where terraform init finds tfauth0/auth0"
 	@echo "make bench    benchmarks; writes BENCHMARKS.md"
 	@echo "make docs     regenerate docs/ from the provider's schema"
-	@echo "make release  zips, SHA256SUMS and manifest under build/release"
+	@echo "make release  zips, manifest, SHA256SUMS (signed with GPG_FINGERPRINT) under build/release"
+	@echo "make test-release  build the release again from a copy elsewhere; compare byte for byte"
 
 setup:
 	@scripts/setup.sh
@@ -34,9 +35,16 @@ lint: setup
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
+# Terraform's implied local mirror: found without any CLI configuration, under the address
+# the provider is published at.
 install: setup
 	cargo build --release --bin terraform-provider-auth0
-	@scripts/install-provider.sh
+	@scripts/install-provider.sh "$$HOME/.terraform.d/plugins" >/dev/null
+
+# Reproducibility: a second, cold release build from another directory (minutes), so it
+# is not part of `make test`; CI runs it.
+test-release: setup
+	cargo test --profile ci --test release_reproducible -- --ignored --nocapture
 
 bench: setup
 	@scripts/bench.sh
