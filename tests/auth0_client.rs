@@ -1,5 +1,6 @@
 //! The Auth0 client against the local test tenant (`local_tenant`), which listens on
 //! 127.0.0.1 only. Retry bounds are tiny so failure paths finish in well under a second.
+#![forbid(unsafe_code)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Bad input with real Terraform: each case gives one clear diagnostic pointing at the
 //! configuration line, and no call reaches Auth0. Plus Ctrl-C during a slow apply.
+#![forbid(unsafe_code)]
 
 mod common;
 

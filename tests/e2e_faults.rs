@@ -18,6 +18,7 @@
 //!
 //! Each case then clears the fault and checks that the next plan tells the truth and a
 //! re-run converges (plan exit code 0 after it).
+#![forbid(unsafe_code)]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Secrets never appear in logs: real Terraform at TF_LOG=trace (provider logs included),
 //! for each credential mode; the whole output is searched for the client secret, the
 //! tokens the tenant issued, the static API token and every line of the private key.
+#![forbid(unsafe_code)]
 
 mod common;
 

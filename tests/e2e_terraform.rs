@@ -1,6 +1,7 @@
 //! End-to-end: real Terraform (every version `common::terraform::terraforms` finds)
 //! against the local Auth0 tenant, with assertions on every PATCH body and on the number
 //! of GET, PATCH and token calls.
+#![forbid(unsafe_code)]
 
 mod common;
 

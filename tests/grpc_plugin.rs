@@ -1,5 +1,6 @@
 //! The plugin driven the way Terraform drives it: launched with the magic cookie and a
 //! P-521 client certificate, handshake line parsed, mTLS over the unix socket.
+#![forbid(unsafe_code)]
 
 mod common;
 

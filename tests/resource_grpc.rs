@@ -1,5 +1,6 @@
 //! The resource driven over gRPC the way Terraform drives it (Configure, Plan, Apply,
 //! Read, Import, Stop), served in-process over a duplex stream, against the local tenant.
+#![forbid(unsafe_code)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Each injected fault kind, and the HTTP control API.
+#![forbid(unsafe_code)]
 
 mod common;
 

@@ -5,6 +5,7 @@
 //! keys used) and one nock JSON file. Placeholders are mapped onto the local tenant:
 //! client `test-client_id` / `test-client_secret`, the audience becomes the tenant's,
 //! and `test-client_assertion` becomes a well-formed assertion.
+#![forbid(unsafe_code)]
 
 mod common;
 
