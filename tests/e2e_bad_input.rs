@@ -130,6 +130,7 @@ async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
         ws.tenant.inject(Fault::Latency {
             millis: 60_000,
             times: 1,
+            method: Some("PATCH".into()),
             path_prefix: Some("/api/v2/tenants/settings".into()),
         });
         let child = ws

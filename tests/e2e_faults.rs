@@ -16,8 +16,10 @@
 //! | wrong client secret                            | error naming client_id/client_secret              | nothing created                  |
 //! | token without update:tenant_settings           | 403 naming the missing scope                      | nothing created                  |
 //!
-//! Each case then clears the fault and checks that the next plan tells the truth and a
-//! re-run converges (plan exit code 0 after it).
+//! Each case also checks the statuses the tenant answered the settings PATCHes and the
+//! token requests with, in order, so a passing case proves its fault fired (and was not,
+//! say, matched to another request). It then clears the fault and checks that the next
+//! plan tells the truth and a re-run converges (plan exit code 0 after it).
 #![forbid(unsafe_code)]
 
 mod common;
@@ -26,11 +28,45 @@ use std::time::{Duration, Instant};
 
 use common::terraform::{terraforms, Workspace};
 use local_tenant::{Fault, TenantConfig};
+use tfauth0::auth0::RetryPolicy;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
+const TOKEN: &str = "/oauth/token";
 
-fn patch_only() -> Option<String> {
-    Some(SETTINGS.to_string())
+/// A fault's method and path for the settings PATCH (an apply's write); a refresh's GET
+/// does not match.
+fn settings_patch() -> (Option<String>, Option<String>) {
+    (Some("PATCH".into()), Some(SETTINGS.into()))
+}
+
+/// `times` answers with HTTP `code` to PATCH /api/v2/tenants/settings.
+fn settings_patch_status(code: u16, times: u32) -> Fault {
+    let (method, path_prefix) = settings_patch();
+    Fault::Status {
+        code,
+        times,
+        method,
+        path_prefix,
+        retry_after: None,
+        reset_in_secs: None,
+    }
+}
+
+/// `times` answers with HTTP `code` to GET /api/v2/tenants/settings (a refresh).
+fn settings_get_status(code: u16, times: u32, retry_after: Option<u64>) -> Fault {
+    Fault::Status {
+        code,
+        times,
+        method: Some("GET".into()),
+        path_prefix: Some(SETTINGS.into()),
+        retry_after,
+        reset_in_secs: None,
+    }
+}
+
+/// The provider's attempts per API call before it gives up (its default retry policy).
+fn attempts() -> usize {
+    RetryPolicy::default().max_attempts as usize
 }
 
 struct Case {
@@ -40,6 +76,14 @@ struct Case {
     /// None: apply must succeed. Some(text): apply must fail and say this.
     error: Option<&'static str>,
     client_secret: &'static str,
+    /// The statuses of the apply's settings PATCHes, in order (0: connection dropped).
+    patches: fn() -> Vec<u16>,
+    /// The statuses of the apply's token requests, in order.
+    tokens: fn() -> Vec<u16>,
+}
+
+fn one_token() -> Vec<u16> {
+    vec![200]
 }
 
 fn default_tenant() -> TenantConfig {
@@ -52,31 +96,40 @@ fn cases() -> Vec<Case> {
             name: "429 twice with Retry-After",
             tenant: default_tenant,
             faults: || {
+                let (method, path_prefix) = settings_patch();
                 vec![Fault::Status {
                     code: 429,
                     times: 2,
-                    path_prefix: patch_only(),
+                    method,
+                    path_prefix,
                     retry_after: Some(1),
                     reset_in_secs: None,
                 }]
             },
             error: None,
             client_secret: "local-client-secret",
+            patches: || vec![429, 429, 200],
+            tokens: one_token,
         },
         Case {
             name: "429 storm",
             tenant: default_tenant,
             faults: || {
+                let (method, path_prefix) = settings_patch();
                 vec![Fault::Status {
                     code: 429,
                     times: 50,
-                    path_prefix: patch_only(),
+                    method,
+                    path_prefix,
                     retry_after: None,
                     reset_in_secs: Some(1),
                 }]
             },
             error: Some("rate limit"),
             client_secret: "local-client-secret",
+            // Waits of at most 1 s each fit the time bound: the attempts bound stops it.
+            patches: || vec![429; attempts()],
+            tokens: one_token,
         },
         Case {
             name: "5xx once each",
@@ -84,42 +137,46 @@ fn cases() -> Vec<Case> {
             faults: || {
                 [500, 502, 503, 504]
                     .into_iter()
-                    .map(|code| Fault::Status {
-                        code,
-                        times: 1,
-                        path_prefix: patch_only(),
-                        retry_after: None,
-                        reset_in_secs: None,
-                    })
+                    .map(|code| settings_patch_status(code, 1))
                     .collect()
             },
             error: None,
             client_secret: "local-client-secret",
+            patches: || vec![500, 502, 503, 504, 200],
+            tokens: one_token,
         },
         Case {
             name: "HTML 502 from a proxy",
             tenant: default_tenant,
             faults: || {
+                let (method, path_prefix) = settings_patch();
                 vec![Fault::HtmlError {
                     code: 502,
                     times: 1,
-                    path_prefix: patch_only(),
+                    method,
+                    path_prefix,
                 }]
             },
             error: None,
             client_secret: "local-client-secret",
+            patches: || vec![502, 200],
+            tokens: one_token,
         },
         Case {
             name: "connection dropped",
             tenant: default_tenant,
             faults: || {
+                let (method, path_prefix) = settings_patch();
                 vec![Fault::DropConnection {
                     times: 1,
-                    path_prefix: patch_only(),
+                    method,
+                    path_prefix,
                 }]
             },
             error: None,
             client_secret: "local-client-secret",
+            patches: || vec![0, 200],
+            tokens: one_token,
         },
         Case {
             name: "PATCH applied, response lost",
@@ -127,48 +184,43 @@ fn cases() -> Vec<Case> {
             faults: || vec![Fault::ApplyThenDrop { times: 1 }],
             error: None,
             client_secret: "local-client-secret",
+            patches: || vec![0, 200],
+            tokens: one_token,
         },
         Case {
             name: "truncated JSON",
             tenant: default_tenant,
             faults: || {
+                let (method, path_prefix) = settings_patch();
                 vec![Fault::MalformedBody {
                     times: 20,
-                    path_prefix: patch_only(),
+                    method,
+                    path_prefix,
                 }]
             },
             error: Some("Unreadable answer from Auth0"),
             client_secret: "local-client-secret",
+            // The truncated body comes with a 200, and a junk 200 is not retried.
+            patches: || vec![200],
+            tokens: one_token,
         },
         Case {
             name: "token expired mid-run (once)",
             tenant: default_tenant,
-            faults: || {
-                vec![Fault::Status {
-                    code: 401,
-                    times: 1,
-                    path_prefix: patch_only(),
-                    retry_after: None,
-                    reset_in_secs: None,
-                }]
-            },
+            faults: || vec![settings_patch_status(401, 1)],
             error: None,
             client_secret: "local-client-secret",
+            patches: || vec![401, 200],
+            tokens: || vec![200, 200],
         },
         Case {
             name: "token rejected after refresh",
             tenant: default_tenant,
-            faults: || {
-                vec![Fault::Status {
-                    code: 401,
-                    times: 2,
-                    path_prefix: patch_only(),
-                    retry_after: None,
-                    reset_in_secs: None,
-                }]
-            },
+            faults: || vec![settings_patch_status(401, 2)],
             error: Some("Auth0 rejected the credentials"),
             client_secret: "local-client-secret",
+            patches: || vec![401, 401],
+            tokens: || vec![200, 200],
         },
         Case {
             name: "token endpoint down",
@@ -177,13 +229,16 @@ fn cases() -> Vec<Case> {
                 vec![Fault::Status {
                     code: 503,
                     times: 50,
-                    path_prefix: Some("/oauth/token".into()),
+                    method: Some("POST".into()),
+                    path_prefix: Some(TOKEN.into()),
                     retry_after: None,
                     reset_in_secs: None,
                 }]
             },
             error: Some("Could not get an Auth0 access token"),
             client_secret: "local-client-secret",
+            patches: Vec::new,
+            tokens: || vec![503; attempts()],
         },
         Case {
             name: "wrong client secret",
@@ -191,6 +246,8 @@ fn cases() -> Vec<Case> {
             faults: Vec::new,
             error: Some("client_secret"),
             client_secret: "not-the-secret",
+            patches: Vec::new,
+            tokens: || vec![401],
         },
         Case {
             name: "missing update scope",
@@ -201,6 +258,8 @@ fn cases() -> Vec<Case> {
             faults: Vec::new,
             error: Some("update:tenant_settings"),
             client_secret: "local-client-secret",
+            patches: || vec![403],
+            tokens: one_token,
         },
     ]
 }
@@ -227,6 +286,27 @@ async fn fault_table() {
             .run(&["apply", "-no-color", "-input=false", "-auto-approve"])
             .await;
         let took = started.elapsed();
+        let statuses = |method: &str, path: &str| -> Vec<u16> {
+            ws.tenant
+                .requests()
+                .iter()
+                .filter(|r| r.method == method && r.path == path)
+                .map(|r| r.status)
+                .collect()
+        };
+        assert_eq!(
+            (statuses("PATCH", SETTINGS), statuses("POST", TOKEN)),
+            ((case.patches)(), (case.tokens)()),
+            "[{}] (PATCH statuses, token statuses):\n{}",
+            case.name,
+            r.all()
+        );
+        assert_eq!(
+            statuses("GET", SETTINGS),
+            Vec::<u16>::new(),
+            "[{}] a create reads nothing",
+            case.name
+        );
         match case.error {
             None => {
                 assert_eq!(
@@ -303,26 +383,26 @@ async fn refresh_survives_a_5xx_and_a_429_waits_as_told() {
     let ws = Workspace::new(&tf).await;
     ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
     ws.apply().await;
-    ws.tenant.inject(Fault::Status {
-        code: 503,
-        times: 1,
-        path_prefix: patch_only(),
-        retry_after: None,
-        reset_in_secs: None,
-    });
+    let get_statuses = || -> Vec<u16> {
+        ws.tenant
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == SETTINGS)
+            .map(|r| r.status)
+            .collect()
+    };
+    ws.tenant.clear_requests();
+    ws.tenant.inject(settings_get_status(503, 1, None));
     let (code, r) = ws.plan_code().await;
     assert_eq!(code, 0, "{}", r.all());
+    assert_eq!(get_statuses(), [503, 200], "the refresh met the 503");
 
-    ws.tenant.inject(Fault::Status {
-        code: 429,
-        times: 1,
-        path_prefix: patch_only(),
-        retry_after: Some(2),
-        reset_in_secs: None,
-    });
+    ws.tenant.clear_requests();
+    ws.tenant.inject(settings_get_status(429, 1, Some(2)));
     let started = Instant::now();
     let (code, r) = ws.plan_code().await;
     assert_eq!(code, 0, "{}", r.all());
+    assert_eq!(get_statuses(), [429, 200], "the refresh met the 429");
     assert!(
         started.elapsed() >= Duration::from_secs(2),
         "waited as Retry-After said"

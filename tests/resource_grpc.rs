@@ -135,6 +135,7 @@ async fn stop_provider_cancels_a_slow_apply_promptly() {
     tenant.inject(Fault::Latency {
         millis: 20_000,
         times: 100,
+        method: None,
         path_prefix: Some("/api/v2".into()),
     });
     let cfg = SessionModel {
