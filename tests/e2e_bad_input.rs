@@ -9,6 +9,18 @@ use std::time::{Duration, Instant};
 use common::terraform::{terraforms, Workspace};
 use local_tenant::Fault;
 
+const SETTINGS: &str = "/api/v2/tenants/settings";
+
+/// Statuses of the settings PATCHes the tenant received, in order (0: not answered yet).
+fn patch_statuses(ws: &Workspace) -> Vec<u16> {
+    ws.tenant
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path == SETTINGS)
+        .map(|r| r.status)
+        .collect()
+}
+
 fn provider(body: &str) -> String {
     format!(
         "terraform {{\n  required_providers {{\n    auth0 = {{ source = \"tfauth0/auth0\" }}\n  }}\n}}\n\
@@ -131,7 +143,7 @@ async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
             millis: 60_000,
             times: 1,
             method: Some("PATCH".into()),
-            path_prefix: Some("/api/v2/tenants/settings".into()),
+            path_prefix: Some(SETTINGS.into()),
         });
         let child = ws
             .command(&["apply", "-no-color", "-input=false", "-auto-approve"])
@@ -139,17 +151,17 @@ async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        // A create makes no API call before apply; the token fetched right before the
-        // PATCH marks the apply as under way. The PATCH then hangs on the latency fault.
+        // The tenant logs a request when it arrives (status 0 until answered): once the
+        // PATCH is there, it is in flight, held by the latency fault.
         let started = Instant::now();
-        while ws.tenant.count("POST", "/oauth/token") == 0 {
+        while patch_statuses(&ws) != [0] {
             assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the apply never started"
+                started.elapsed() < Duration::from_secs(30),
+                "{tf:?}: the PATCH never reached the tenant: {:?}",
+                ws.tenant.requests()
             );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
         let interrupted = Instant::now();
         let _ = std::process::Command::new("kill")
             .args(["-INT", &child.id().to_string()])
@@ -164,6 +176,16 @@ async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
             "{tf:?}: Terraform stopped after {took:?}"
         );
         assert!(!out.status.success());
+        assert_eq!(
+            patch_statuses(&ws),
+            [0],
+            "{tf:?}: the PATCH was still unanswered when Terraform stopped"
+        );
+        assert_eq!(
+            ws.tenant.stored_minutes().session_lifetime,
+            local_tenant::SessionState::default().session_lifetime,
+            "{tf:?}: the interrupted PATCH was not applied"
+        );
         // The fault is gone: a re-run converges and the next plan is clean.
         ws.tenant.clear_faults();
         ws.apply().await;
