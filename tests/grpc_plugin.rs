@@ -108,8 +108,11 @@ async fn is_served(l: &Launched, identity: Option<&ClientIdentity>) -> bool {
     }
 }
 
+/// Each refusal test carries its positive control: the same provider process, right after
+/// refusing, serves the certificate Terraform handed it, so "refused" cannot mean
+/// "unreachable" or "broken".
 #[tokio::test]
-async fn another_certificate_is_refused() {
+async fn another_certificate_is_refused_and_terraforms_is_served() {
     let terraform = terraform_like_client_cert();
     let intruder = terraform_like_client_cert();
     let l = launch(Some(&terraform.cert_pem), &[]);
@@ -117,15 +120,23 @@ async fn another_certificate_is_refused() {
         !is_served(&l, Some(&intruder)).await,
         "a client with another certificate must not be served"
     );
+    assert!(
+        is_served(&l, Some(&terraform)).await,
+        "positive control: the same server serves Terraform's certificate"
+    );
 }
 
 #[tokio::test]
-async fn no_certificate_is_refused() {
+async fn no_certificate_is_refused_and_terraforms_is_served() {
     let terraform = terraform_like_client_cert();
     let l = launch(Some(&terraform.cert_pem), &[]);
     assert!(
         !is_served(&l, None).await,
         "a client without a certificate must not be served"
+    );
+    assert!(
+        is_served(&l, Some(&terraform)).await,
+        "positive control: the same server serves Terraform's certificate"
     );
 }
 
