@@ -406,7 +406,13 @@ async fn rejected_value_is_a_bad_request_with_auth0_message() {
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::BadRequest);
     assert_eq!(e.status, Some(400));
-    assert!(e.message.contains("20160"), "{e}");
+    assert!(
+        e.message.contains(
+            "Payload validation error: 'Value 20160 is greater than maximum 8760' on property \
+             session_lifetime"
+        ),
+        "{e}"
+    );
     assert_eq!(t.count("PATCH", SETTINGS), 1, "400 is not retried");
     t.shutdown().await;
 }
