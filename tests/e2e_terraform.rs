@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::terraform::{terraforms, version_of, Workspace};
+use common::terraform::{require, terraforms, Workspace};
 use local_tenant::SessionState;
 use serde_json::json;
 
@@ -287,7 +287,7 @@ async fn import_by_cli_block_and_generated_config() {
         );
 
         // Import by identity (Terraform 1.12+).
-        if version_of(&tf) >= (1, 12) {
+        if require(&tf, (1, 12), "import by identity") {
             ws.ok(&["state", "rm", "auth0_tenant_session.this"]).await;
             let domain = ws.tenant.url().trim_start_matches("http://").to_string();
             ws.config(&format!(
