@@ -64,28 +64,29 @@ async fn provider_configuration_errors() {
         ("bad tenant_plan", "  domain = \"t.example.invalid\"\n  api_token = \"t\"\n  tenant_plan = \"gold\"", "Invalid tenant_plan", 9),
         ("no credentials", "  domain = \"t.example.invalid\"", "Invalid provider configuration", 6),
     ];
-    let tf = terraforms().remove(0);
-    for (name, body, summary, line) in cases {
-        let ws = Workspace::new(&tf).await;
-        ws.write("main.tf", &provider(body));
-        // Configure-time checks run in plan; plan runs validate first.
-        let r = ws
-            .run(&["plan", "-no-color", "-input=false", "-refresh=false"])
-            .await;
-        assert_eq!(r.code, 1, "{tf:?} [{name}] {}", r.all());
-        let text = r.all();
-        let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("Error: ")).collect();
-        assert_eq!(
-            errors,
-            [format!("Error: {summary}")],
-            "{tf:?} [{name}] one diagnostic:\n{text}"
-        );
-        let at = format!("on main.tf line {line}, in provider \"auth0\":");
-        assert!(
-            text.contains(&at),
-            "{tf:?} [{name}] points at the config ({at}):\n{text}"
-        );
-        assert!(ws.tenant.requests().is_empty(), "[{name}] no API call");
+    for tf in terraforms() {
+        for (name, body, summary, line) in cases {
+            let ws = Workspace::new(&tf).await;
+            ws.write("main.tf", &provider(body));
+            // Configure-time checks run in plan; plan runs validate first.
+            let r = ws
+                .run(&["plan", "-no-color", "-input=false", "-refresh=false"])
+                .await;
+            assert_eq!(r.code, 1, "{tf:?} [{name}] {}", r.all());
+            let text = r.all();
+            let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("Error: ")).collect();
+            assert_eq!(
+                errors,
+                [format!("Error: {summary}")],
+                "{tf:?} [{name}] one diagnostic:\n{text}"
+            );
+            let at = format!("on main.tf line {line}, in provider \"auth0\":");
+            assert!(
+                text.contains(&at),
+                "{tf:?} [{name}] points at the config ({at}):\n{text}"
+            );
+            assert!(ws.tenant.requests().is_empty(), "[{name}] no API call");
+        }
     }
 }
 
@@ -117,45 +118,46 @@ async fn lifetime_errors() {
         ),
         ("session_lifetime = 1/120", "not a whole number of minutes"),
     ];
-    let tf = terraforms().remove(0);
-    for (line, needle) in cases {
+    for tf in terraforms() {
+        for (line, needle) in cases {
+            let ws = Workspace::new(&tf).await;
+            ws.config(&format!(
+                "resource \"auth0_tenant_session\" \"this\" {{\n  {line}\n}}"
+            ));
+            let r = ws.run(&["validate", "-no-color"]).await;
+            assert_eq!(r.code, 1, "{tf:?} [{line}] {}", r.all());
+            let text = r.all();
+            assert!(
+                text.contains(needle),
+                "{tf:?} [{line}] expected {needle:?}:\n{text}"
+            );
+            assert_eq!(
+                text.lines().filter(|l| l.starts_with("Error: ")).count(),
+                1,
+                "{tf:?} [{line}] one diagnostic:\n{text}"
+            );
+            assert!(
+                text.contains(at),
+                "{tf:?} [{line}] names the line ({at}):\n{text}"
+            );
+            assert!(ws.tenant.requests().is_empty());
+        }
+        // Values above the plan's system limit are warnings, not errors.
         let ws = Workspace::new(&tf).await;
-        ws.config(&format!(
-            "resource \"auth0_tenant_session\" \"this\" {{\n  {line}\n}}"
-        ));
+        ws.config("resource \"auth0_tenant_session\" \"this\" {\n  idle_session_lifetime = 100\n}");
         let r = ws.run(&["validate", "-no-color"]).await;
-        assert_eq!(r.code, 1, "{tf:?} [{line}] {}", r.all());
+        assert_eq!(r.code, 0, "{tf:?} {}", r.all());
         let text = r.all();
         assert!(
-            text.contains(needle),
-            "{tf:?} [{line}] expected {needle:?}:\n{text}"
-        );
-        assert_eq!(
-            text.lines().filter(|l| l.starts_with("Error: ")).count(),
-            1,
-            "{tf:?} [{line}] one diagnostic:\n{text}"
-        );
-        assert!(
-            text.contains(at),
-            "{tf:?} [{line}] names the line ({at}):\n{text}"
-        );
-        assert!(ws.tenant.requests().is_empty());
-    }
-    // Values above the plan's system limit are warnings, not errors.
-    let ws = Workspace::new(&tf).await;
-    ws.config("resource \"auth0_tenant_session\" \"this\" {\n  idle_session_lifetime = 100\n}");
-    let r = ws.run(&["validate", "-no-color"]).await;
-    assert_eq!(r.code, 0, "{tf:?} {}", r.all());
-    let text = r.all();
-    assert!(
-        text.contains("Warning: idle_session_lifetime may be above your plan's system limit")
-            && text.contains(at)
-            && squash(&text).contains(
-                "idle_session_lifetime is 100 h. Auth0 caps idle sessions at 72 h on \
+            text.contains("Warning: idle_session_lifetime may be above your plan's system limit")
+                && text.contains(at)
+                && squash(&text).contains(
+                    "idle_session_lifetime is 100 h. Auth0 caps idle sessions at 72 h on \
                      self-service plans and 2400 h on enterprise plans."
-            ),
-        "{tf:?} {text}"
-    );
+                ),
+            "{tf:?} {text}"
+        );
+    }
 }
 
 #[cfg(unix)]

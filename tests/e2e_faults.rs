@@ -266,145 +266,146 @@ fn cases() -> Vec<Case> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_table() {
-    // One Terraform is enough here: the faults are the provider's business, not Terraform's.
-    let tf = terraforms().remove(0);
-    let mut report = Vec::new();
-    for case in cases() {
-        let ws = Workspace::with_tenant(&tf, (case.tenant)()).await;
-        ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
-        if case.client_secret != "local-client-secret" {
-            let main = ws
-                .read("main.tf")
-                .replace("local-client-secret", case.client_secret);
-            ws.write("main.tf", &main);
-        }
-        for f in (case.faults)() {
-            ws.tenant.inject(f);
-        }
-        let started = Instant::now();
-        let r = ws
-            .run(&["apply", "-no-color", "-input=false", "-auto-approve"])
-            .await;
-        let took = started.elapsed();
-        let statuses = |method: &str, path: &str| -> Vec<u16> {
-            ws.tenant
-                .requests()
-                .iter()
-                .filter(|r| r.method == method && r.path == path)
-                .map(|r| r.status)
-                .collect()
-        };
-        assert_eq!(
-            (statuses("PATCH", SETTINGS), statuses("POST", TOKEN)),
-            ((case.patches)(), (case.tokens)()),
-            "[{}] (PATCH statuses, token statuses):\n{}",
-            case.name,
-            r.all()
-        );
-        assert_eq!(
-            statuses("GET", SETTINGS),
-            Vec::<u16>::new(),
-            "[{}] a create reads nothing",
-            case.name
-        );
-        match case.error {
-            None => {
-                assert_eq!(
-                    r.code,
-                    0,
-                    "[{}] apply should survive the fault:\n{}",
-                    case.name,
-                    r.all()
-                );
-                assert_eq!(
-                    ws.tenant.stored_minutes().session_lifetime,
-                    24 * 60,
-                    "[{}]",
-                    case.name
-                );
+    for tf in terraforms() {
+        let mut report = Vec::new();
+        for case in cases() {
+            let ws = Workspace::with_tenant(&tf, (case.tenant)()).await;
+            ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
+            if case.client_secret != "local-client-secret" {
+                let main = ws
+                    .read("main.tf")
+                    .replace("local-client-secret", case.client_secret);
+                ws.write("main.tf", &main);
             }
-            Some(text) => {
-                assert_eq!(r.code, 1, "[{}] apply should fail:\n{}", case.name, r.all());
-                assert!(
-                    r.all().contains(text),
-                    "[{}] expected {text:?} in:\n{}",
-                    case.name,
-                    r.all()
-                );
-                assert!(
-                    took < Duration::from_secs(90),
-                    "[{}] bounded: took {took:?}",
-                    case.name
-                );
-                let st = ws.ok(&["state", "list"]).await;
-                assert!(
-                    !st.stdout.contains("auth0_tenant_session"),
-                    "[{}] nothing half-created",
-                    case.name
-                );
+            for f in (case.faults)() {
+                ws.tenant.inject(f);
             }
-        }
-        // The fault is gone: the next plan tells the truth, and a re-run converges.
-        ws.tenant.clear_faults();
-        if case.client_secret != "local-client-secret" || case.name == "missing update scope" {
+            let started = Instant::now();
+            let r = ws
+                .run(&["apply", "-no-color", "-input=false", "-auto-approve"])
+                .await;
+            let took = started.elapsed();
+            let statuses = |method: &str, path: &str| -> Vec<u16> {
+                ws.tenant
+                    .requests()
+                    .iter()
+                    .filter(|r| r.method == method && r.path == path)
+                    .map(|r| r.status)
+                    .collect()
+            };
+            assert_eq!(
+                (statuses("PATCH", SETTINGS), statuses("POST", TOKEN)),
+                ((case.patches)(), (case.tokens)()),
+                "[{}] (PATCH statuses, token statuses):\n{}",
+                case.name,
+                r.all()
+            );
+            assert_eq!(
+                statuses("GET", SETTINGS),
+                Vec::<u16>::new(),
+                "[{}] a create reads nothing",
+                case.name
+            );
+            match case.error {
+                None => {
+                    assert_eq!(
+                        r.code,
+                        0,
+                        "[{}] apply should survive the fault:\n{}",
+                        case.name,
+                        r.all()
+                    );
+                    assert_eq!(
+                        ws.tenant.stored_minutes().session_lifetime,
+                        24 * 60,
+                        "[{}]",
+                        case.name
+                    );
+                }
+                Some(text) => {
+                    assert_eq!(r.code, 1, "[{}] apply should fail:\n{}", case.name, r.all());
+                    assert!(
+                        r.all().contains(text),
+                        "[{}] expected {text:?} in:\n{}",
+                        case.name,
+                        r.all()
+                    );
+                    assert!(
+                        took < Duration::from_secs(90),
+                        "[{}] bounded: took {took:?}",
+                        case.name
+                    );
+                    let st = ws.ok(&["state", "list"]).await;
+                    assert!(
+                        !st.stdout.contains("auth0_tenant_session"),
+                        "[{}] nothing half-created",
+                        case.name
+                    );
+                }
+            }
+            // The fault is gone: the next plan tells the truth, and a re-run converges.
+            ws.tenant.clear_faults();
+            if case.client_secret != "local-client-secret" || case.name == "missing update scope" {
+                report.push(format!(
+                    "{:<32} {:>6.1}s  {}",
+                    case.name,
+                    took.as_secs_f64(),
+                    if case.error.is_some() { "error" } else { "ok" }
+                ));
+                continue;
+            }
+            if case.error.is_some() {
+                ws.apply().await;
+            }
+            let (code, p) = ws.plan_code().await;
+            assert_eq!(code, 0, "[{}] converged:\n{}", case.name, p.all());
             report.push(format!(
                 "{:<32} {:>6.1}s  {}",
                 case.name,
                 took.as_secs_f64(),
-                if case.error.is_some() { "error" } else { "ok" }
+                if case.error.is_some() {
+                    "error, then converged"
+                } else {
+                    "ok"
+                }
             ));
-            continue;
         }
-        if case.error.is_some() {
-            ws.apply().await;
-        }
-        let (code, p) = ws.plan_code().await;
-        assert_eq!(code, 0, "[{}] converged:\n{}", case.name, p.all());
-        report.push(format!(
-            "{:<32} {:>6.1}s  {}",
-            case.name,
-            took.as_secs_f64(),
-            if case.error.is_some() {
-                "error, then converged"
-            } else {
-                "ok"
-            }
-        ));
+        println!(
+            "{tf:?}\nfault                              apply  outcome\n{}",
+            report.join("\n")
+        );
     }
-    println!(
-        "fault                              apply  outcome\n{}",
-        report.join("\n")
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_survives_a_5xx_and_a_429_waits_as_told() {
-    let tf = terraforms().remove(0);
-    let ws = Workspace::new(&tf).await;
-    ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
-    ws.apply().await;
-    let get_statuses = || -> Vec<u16> {
-        ws.tenant
-            .requests()
-            .iter()
-            .filter(|r| r.method == "GET" && r.path == SETTINGS)
-            .map(|r| r.status)
-            .collect()
-    };
-    ws.tenant.clear_requests();
-    ws.tenant.inject(settings_get_status(503, 1, None));
-    let (code, r) = ws.plan_code().await;
-    assert_eq!(code, 0, "{}", r.all());
-    assert_eq!(get_statuses(), [503, 200], "the refresh met the 503");
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
+        ws.apply().await;
+        let get_statuses = || -> Vec<u16> {
+            ws.tenant
+                .requests()
+                .iter()
+                .filter(|r| r.method == "GET" && r.path == SETTINGS)
+                .map(|r| r.status)
+                .collect()
+        };
+        ws.tenant.clear_requests();
+        ws.tenant.inject(settings_get_status(503, 1, None));
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "{}", r.all());
+        assert_eq!(get_statuses(), [503, 200], "the refresh met the 503");
 
-    ws.tenant.clear_requests();
-    ws.tenant.inject(settings_get_status(429, 1, Some(2)));
-    let started = Instant::now();
-    let (code, r) = ws.plan_code().await;
-    assert_eq!(code, 0, "{}", r.all());
-    assert_eq!(get_statuses(), [429, 200], "the refresh met the 429");
-    assert!(
-        started.elapsed() >= Duration::from_secs(2),
-        "waited as Retry-After said"
-    );
+        ws.tenant.clear_requests();
+        ws.tenant.inject(settings_get_status(429, 1, Some(2)));
+        let started = Instant::now();
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "{}", r.all());
+        assert_eq!(get_statuses(), [429, 200], "the refresh met the 429");
+        assert!(
+            started.elapsed() >= Duration::from_secs(2),
+            "waited as Retry-After said"
+        );
+    }
 }
