@@ -1,5 +1,6 @@
 //! Packaging as users meet it: the release zip installed through a filesystem mirror by
 //! `terraform init`, and every example in examples/ passing `terraform validate`.
+#![forbid(unsafe_code)]
 
 mod common;
 

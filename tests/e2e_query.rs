@@ -1,8 +1,9 @@
 //! `terraform query` (Terraform 1.14+) and import by string ID, with real Terraform.
+#![forbid(unsafe_code)]
 
 mod common;
 
-use common::terraform::{terraforms, version_of, Workspace};
+use common::terraform::{require, terraforms, Workspace};
 use local_tenant::SessionState;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
@@ -25,12 +26,7 @@ fn flat(text: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_lists_the_tenant_and_generates_a_config_that_imports_clean() {
     for tf in terraforms() {
-        let (major, minor) = version_of(&tf);
-        if (major, minor) < (1, 14) {
-            println!(
-                "SKIPPED: terraform query on Terraform {major}.{minor} ({}): needs >= 1.14",
-                tf.display()
-            );
+        if !require(&tf, (1, 14), "terraform query") {
             continue;
         }
         let ws = Workspace::new(&tf).await;

@@ -1,6 +1,7 @@
 //! The release's other promises: the Linux binary starts on glibc 2.17; an unsigned
 //! release says so and a non-RSA key is refused; the release workflow passes actionlint
 //! and refuses a tag that is not Cargo.toml's version.
+#![forbid(unsafe_code)]
 
 mod common;
 mod release_support;

@@ -6,6 +6,7 @@
 //! `zh:` hashes; `terraform apply` runs the installed binary against the local tenant.
 //! The same server, in the same test, also serves a corrupted signature and a signature
 //! checked against another public key, and `terraform init` must refuse both.
+#![forbid(unsafe_code)]
 
 mod common;
 mod release_support;

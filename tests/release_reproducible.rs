@@ -6,6 +6,7 @@
 //! The second build compiles everything from scratch (several minutes on two cores), so
 //! this test runs in `make test-release` (CI runs it after `make test`), not in
 //! `make test`.
+#![forbid(unsafe_code)]
 
 mod common;
 mod release_support;
