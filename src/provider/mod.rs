@@ -224,7 +224,7 @@ impl Auth0Provider {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .as_ref()
-            .map(|c| c.client.domain_id())
+            .map(|c| c.domain.clone())
     }
 
     fn check_type(type_name: &str, expected: &str) -> Result<(), Diagnostic> {
@@ -272,8 +272,12 @@ impl Auth0Provider {
             Ok(c) => c,
             Err(d) => return failed(d),
         };
-        let domain = configured.client.domain_id();
-        let settings = match self.call(configured.client.read_session_settings()).await {
+        let domain = configured.domain.clone();
+        let client = match configured.client() {
+            Ok(c) => c,
+            Err(d) => return failed(d),
+        };
+        let settings = match self.call(client.read_session_settings()).await {
             Ok(s) => s,
             Err(d) => return failed(d),
         };
@@ -324,8 +328,8 @@ impl Auth0Provider {
                 return resp;
             }
         };
-        let client = &configured.client;
-        let domain = client.domain_id();
+        let client = configured.client();
+        let domain = configured.domain.clone();
         let private = PrivateState::decode(&req.planned_private);
         if let Value::Value(p) = &prior {
             if let Some(t) = p.tenant() {
@@ -378,7 +382,7 @@ impl Auth0Provider {
     /// replacement wrote in this run.
     async fn apply_destroy(
         &self,
-        client: &crate::auth0::Client,
+        client: Result<&crate::auth0::Client, Diagnostic>,
         domain: &str,
         prior: SessionModel,
         private: &PrivateState,
@@ -424,6 +428,10 @@ impl Auth0Provider {
                 )],
             );
         }
+        let client = match client {
+            Ok(c) => c,
+            Err(d) => return (Value::Value(prior), vec![d]),
+        };
         let body = tenant_session::restore_update(&originals);
         tracing::info!("restoring the tenant's original session settings");
         match self.call(client.update_session_settings(&body)).await {
@@ -436,7 +444,7 @@ impl Auth0Provider {
     /// come from the object this one replaces, or from one read when restore is on.
     async fn apply_create(
         &self,
-        client: &crate::auth0::Client,
+        client: Result<&crate::auth0::Client, Diagnostic>,
         domain: &str,
         planned: &SessionModel,
         cfg: &SessionModel,
@@ -445,6 +453,10 @@ impl Auth0Provider {
         if !errors.is_empty() {
             return (Value::Null, errors);
         }
+        let client = match client {
+            Ok(c) => c,
+            Err(d) => return (Value::Null, vec![d]),
+        };
         let mut before: Option<SessionSettings> = None;
         let originals = match self.tenancy.inherited(domain) {
             Some(o) => Some(o),
@@ -503,7 +515,7 @@ impl Auth0Provider {
     /// the plan is the new state.
     async fn apply_update(
         &self,
-        client: &crate::auth0::Client,
+        client: Result<&crate::auth0::Client, Diagnostic>,
         domain: &str,
         prior: SessionModel,
         planned: &SessionModel,
@@ -542,6 +554,10 @@ impl Auth0Provider {
             st.original_settings = originals.map_or(Value::Null, Value::Value);
             return (Value::Value(st), vec![]);
         }
+        let client = match client {
+            Ok(c) => c,
+            Err(d) => return (Value::Value(prior), vec![d]),
+        };
         let body = tenant_session::configured_update(cfg);
         let result = if body.is_empty() {
             self.call(client.read_session_settings()).await
@@ -796,7 +812,7 @@ impl Provider for Auth0Provider {
         };
         let diagnostics = match provider_config::configure(&model, self.env.as_ref()) {
             Ok(c) => {
-                tracing::debug!(domain = %c.client.domain_id(), "provider configured");
+                tracing::debug!(domain = %c.domain, "provider configured");
                 *self.configured.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(c));
                 provider_config::validate(&model)
             }
@@ -838,7 +854,7 @@ impl Provider for Auth0Provider {
                 return Ok(Response::new(resp));
             }
         };
-        let domain = configured.client.domain_id();
+        let domain = configured.domain.clone();
         if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, &domain)) {
             // Another tenant's object: nothing of this tenant may be read into it.
             resp.diagnostics.push(warning(
@@ -852,9 +868,17 @@ impl Provider for Auth0Provider {
             resp.new_identity = req.current_identity;
             return Ok(Response::new(resp));
         }
+        let client = match configured.client() {
+            Ok(c) => c,
+            Err(d) => {
+                resp.diagnostics.push(d);
+                resp.new_state = req.current_state;
+                return Ok(Response::new(resp));
+            }
+        };
         let mut private = PrivateState::decode(&req.private);
         let legacy = private.legacy_originals();
-        match self.call(configured.client.read_session_settings()).await {
+        match self.call(client.read_session_settings()).await {
             Ok(s) => {
                 let st = tenant_session::state_after_read(&prior, &s, &domain, legacy.as_ref());
                 self.tenancy.saw_state(&domain, st.originals());
@@ -1017,7 +1041,7 @@ impl Provider for Auth0Provider {
                 return Ok(Response::new(resp));
             }
         };
-        let domain = configured.client.domain_id();
+        let domain = configured.domain.clone();
         // Import by ID names the tenant too: its domain, or the placeholder `current`.
         if req.identity.is_none() || !req.id.is_empty() {
             if let Err(d) = tenant_session::check_import_id(&req.id, &domain) {
@@ -1047,7 +1071,14 @@ impl Provider for Auth0Provider {
                 }
             }
         }
-        match self.call(configured.client.read_session_settings()).await {
+        let client = match configured.client() {
+            Ok(c) => c,
+            Err(d) => {
+                resp.diagnostics.push(d);
+                return Ok(Response::new(resp));
+            }
+        };
+        match self.call(client.read_session_settings()).await {
             Ok(s) => {
                 let st = tenant_session::state_from_import(&s, &domain);
                 self.tenancy.saw_state(&domain, st.originals());
@@ -1101,10 +1132,16 @@ impl Provider for Auth0Provider {
                 return Ok(Response::new(resp));
             }
         };
-        match self.call(configured.client.read_session_settings()).await {
+        let client = match configured.client() {
+            Ok(c) => c,
+            Err(d) => {
+                resp.diagnostics.push(d);
+                return Ok(Response::new(resp));
+            }
+        };
+        match self.call(client.read_session_settings()).await {
             Ok(s) => {
-                let st =
-                    tenant_session_data_source::from_settings(&s, &configured.client.domain_id());
+                let st = tenant_session_data_source::from_settings(&s, &configured.domain);
                 resp.state = encode_or_diag(&st, &mut resp.diagnostics);
             }
             Err(d) => resp.diagnostics.push(d),
