@@ -113,6 +113,20 @@ fn recorded_originals(ws: &Workspace, name: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Replaces the resource `how`: `taint` then apply, or apply with `-replace`.
+async fn replace(ws: &Workspace, how: &str) -> common::terraform::Run {
+    let flag = format!("-replace={ADDR}");
+    let mut args = vec!["apply", "-no-color", "-input=false", "-auto-approve"];
+    match how {
+        "taint" => {
+            ws.ok(&["taint", ADDR]).await;
+        }
+        "-replace" => args.push(&flag),
+        other => panic!("no replacement called {other}"),
+    }
+    ws.ok(&args).await
+}
+
 async fn destroy_restores(ws: &Workspace, context: &str) {
     ws.tenant.clear_requests();
     let r = ws.ok(&["destroy", "-no-color", "-auto-approve"]).await;
@@ -239,20 +253,7 @@ async fn taint_and_replace_keep_the_originals() {
         assert_eq!(recorded_originals(&ws, "this"), vec![originals_json()]);
         for how in ["taint", "-replace"] {
             ws.tenant.clear_requests();
-            let r = if how == "taint" {
-                ws.ok(&["taint", ADDR]).await;
-                ws.apply().await
-            } else {
-                let replace = format!("-replace={ADDR}");
-                ws.ok(&[
-                    "apply",
-                    "-no-color",
-                    "-input=false",
-                    "-auto-approve",
-                    &replace,
-                ])
-                .await
-            };
+            let r = replace(&ws, how).await;
             assert!(
                 r.stdout.contains("1 added, 0 changed, 1 destroyed"),
                 "{tf:?} {how}: {}",
@@ -295,20 +296,7 @@ async fn create_before_destroy_never_restores_over_the_replacement() {
             ws.config(&body);
             ws.apply().await;
             ws.tenant.clear_requests();
-            let r = if how == "taint" {
-                ws.ok(&["taint", ADDR]).await;
-                ws.apply().await
-            } else {
-                let replace = format!("-replace={ADDR}");
-                ws.ok(&[
-                    "apply",
-                    "-no-color",
-                    "-input=false",
-                    "-auto-approve",
-                    &replace,
-                ])
-                .await
-            };
+            let r = replace(&ws, how).await;
             assert!(
                 r.stdout.contains("1 added, 0 changed, 1 destroyed"),
                 "{tf:?} {how}: {}",

@@ -9,7 +9,7 @@ use super::lifetimes::{self, Echo};
 use super::tenant_session::{
     self, same_tenant, OriginalSettings, PrivateState, SessionModel, TYPE_NAME,
 };
-use super::{codec_diag, encode_or_diag, identity_data, Auth0Provider};
+use super::{codec_diag, encode_or_diag, identity_data, Auth0Provider, Failed};
 use crate::auth0::SessionSettings;
 use crate::protocol::codec;
 use crate::protocol::diagnostics::{error, warning};
@@ -200,6 +200,34 @@ impl Auth0Provider {
         }
     }
 
+    /// Sends the configuration, one PATCH of every configured value (or one read when it
+    /// sets nothing and `already_read` is not given), and builds the new state from
+    /// Auth0's answer, carrying `originals`.
+    async fn send_configuration(
+        &self,
+        client: &crate::auth0::Client,
+        domain: &str,
+        planned: &SessionModel,
+        cfg: &SessionModel,
+        originals: Option<OriginalSettings>,
+        already_read: Option<SessionSettings>,
+    ) -> Result<(SessionModel, Vec<Diagnostic>), Failed> {
+        let body = tenant_session::configured_update(cfg);
+        let actual = match (body.is_empty(), already_read) {
+            (true, Some(s)) => s,
+            (true, None) => self.call_tracked(client.read_session_settings()).await?,
+            (false, _) => {
+                self.call_tracked(client.update_session_settings(&body))
+                    .await?
+            }
+        };
+        self.tenancy.wrote(domain, originals.as_ref());
+        let (mut st, d) =
+            tenant_session::state_after_apply(planned, Some(cfg), &body, &actual, domain);
+        st.original_settings = originals.map_or(Value::Null, Value::Value);
+        Ok((st, d))
+    }
+
     /// Create: take the settings over by asserting every configured value. The originals
     /// come from the object this one replaces, or from one read when restore is on.
     async fn apply_create(
@@ -231,23 +259,11 @@ impl Auth0Provider {
             }
             None => None,
         };
-        let body = tenant_session::configured_update(cfg);
-        let result = match (body.is_empty(), before) {
-            (true, Some(s)) => Ok(s),
-            (true, None) => self.call_tracked(client.read_session_settings()).await,
-            (false, _) => {
-                self.call_tracked(client.update_session_settings(&body))
-                    .await
-            }
-        };
-        match result {
-            Ok(actual) => {
-                self.tenancy.wrote(domain, originals.as_ref());
-                let (mut st, d) =
-                    tenant_session::state_after_apply(planned, Some(cfg), &body, &actual, domain);
-                st.original_settings = originals.map_or(Value::Null, Value::Value);
-                (Value::Value(st), d)
-            }
+        match self
+            .send_configuration(client, domain, planned, cfg, originals.clone(), before)
+            .await
+        {
+            Ok((st, d)) => (Value::Value(st), d),
             Err(f) => match originals {
                 // The tenant may hold the new values now. Keep the object (Terraform taints
                 // it) so the originals are not forgotten; its replacement inherits them.
@@ -318,21 +334,12 @@ impl Auth0Provider {
             Ok(c) => c,
             Err(d) => return (Value::Value(prior), vec![d]),
         };
-        let body = tenant_session::configured_update(cfg);
-        let result = if body.is_empty() {
-            self.call(client.read_session_settings()).await
-        } else {
-            self.call(client.update_session_settings(&body)).await
-        };
-        match result {
-            Ok(actual) => {
-                self.tenancy.wrote(domain, originals.as_ref());
-                let (mut st, d) =
-                    tenant_session::state_after_apply(planned, Some(cfg), &body, &actual, domain);
-                st.original_settings = originals.map_or(Value::Null, Value::Value);
-                (Value::Value(st), d)
-            }
-            Err(d) => (Value::Value(prior), vec![d]),
+        match self
+            .send_configuration(client, domain, planned, cfg, originals, None)
+            .await
+        {
+            Ok((st, d)) => (Value::Value(st), d),
+            Err(f) => (Value::Value(prior), vec![f.diag]),
         }
     }
 }
