@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::terraform::{terraforms, Workspace};
+use common::terraform::{terraforms, version_of, Workspace};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -141,6 +141,83 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Runs terraform in `dir` with the CLI config `cli`: (success, stdout and stderr).
+fn tf_in(tf: &Path, dir: &Path, cli: &Path, args: &[&str]) -> (bool, String) {
+    let r = Command::new(tf)
+        .args(args)
+        .current_dir(dir)
+        .env("TF_CLI_CONFIG_FILE", cli)
+        .env("CHECKPOINT_DISABLE", "1")
+        .env_remove("TF_LOG")
+        .output()
+        .unwrap();
+    (
+        r.status.success(),
+        format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&r.stdout),
+            String::from_utf8_lossy(&r.stderr)
+        ),
+    )
+}
+
+/// `terraform init` (through the CLI config's mirror) and `terraform validate` in `dir`.
+fn init_and_validate(tf: &Path, dir: &Path, cli: &Path, what: &str) {
+    let _ = std::fs::remove_dir_all(dir.join(".terraform"));
+    let _ = std::fs::remove_file(dir.join(".terraform.lock.hcl"));
+    for args in [
+        &["init", "-backend=false", "-input=false", "-no-color"][..],
+        &["validate", "-no-color"][..],
+    ] {
+        let (ok, out) = tf_in(tf, dir, cli, args);
+        assert!(ok, "{tf:?} {args:?} in {what}:\n{out}");
+    }
+}
+
+/// Example directories `every_example_validates` runs `terraform validate` in as they are
+/// (the Registry snippets with the provider block added).
+const PLAIN_EXAMPLES: [&str; 6] = [
+    "provider",
+    "resources/auth0_tenant_session",
+    "data-sources/auth0_tenant_session",
+    "modules/session-policy",
+    "multi-tenant",
+    "demo",
+];
+
+/// Import examples, validated one at a time next to resource.tf (both import the same
+/// address, so together they would be a duplicate import).
+const IMPORT_BY_ID: &str = "import-by-string-id.tf";
+const IMPORT_BY_IDENTITY: &str = "import-by-identity.tf";
+
+#[test]
+fn every_example_dir_is_validated() {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
+        let mut has_config = false;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else if p.extension().is_some_and(|x| x == "tf" || x == "hcl") {
+                has_config = true;
+            }
+        }
+        if has_config {
+            let rel = dir.strip_prefix(base).unwrap();
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    let mut dirs = Vec::new();
+    let base = repo().join("examples");
+    walk(&base, &base, &mut dirs);
+    for d in dirs {
+        assert!(
+            PLAIN_EXAMPLES.contains(&d.as_str()),
+            "examples/{d} is validated by no test: add it to PLAIN_EXAMPLES"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_example_validates() {
     let tmp = tempfile::tempdir().unwrap();
@@ -153,47 +230,43 @@ async fn every_example_validates() {
     mirror_with(&zip, &mirror, &["terraform.local", "registry.terraform.io"]);
     let examples = tmp.path().join("examples");
     copy_tree(&repo().join("examples"), &examples);
-    // Registry snippets (resource.tf, data-source.tf) are validated with the provider block.
+    // Registry snippets (resource.tf, data-source.tf, the import blocks) are validated with
+    // the provider block.
     let provider_tf = std::fs::read_to_string(examples.join("provider/provider.tf")).unwrap();
-    let dirs = [
-        "provider",
-        "resources/auth0_tenant_session",
-        "data-sources/auth0_tenant_session",
-        "modules/session-policy",
-        "multi-tenant",
-        "demo",
-    ];
     for d in [
         "resources/auth0_tenant_session",
         "data-sources/auth0_tenant_session",
     ] {
         std::fs::write(examples.join(d).join("provider.tf"), &provider_tf).unwrap();
     }
+    let resource_dir = examples.join("resources/auth0_tenant_session");
+    let mut import_dirs = Vec::new();
+    for file in [IMPORT_BY_ID, IMPORT_BY_IDENTITY] {
+        let dir = tmp.path().join(file.trim_end_matches(".tf"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::rename(resource_dir.join(file), dir.join(file)).unwrap();
+        for f in ["resource.tf", "provider.tf"] {
+            std::fs::copy(resource_dir.join(f), dir.join(f)).unwrap();
+        }
+        import_dirs.push((file, dir));
+    }
     let cli = tmp.path().join("cli.tfrc");
     cli_config(&cli, &mirror);
     for tf in terraforms() {
-        for d in dirs {
-            let dir = examples.join(d);
-            let _ = std::fs::remove_dir_all(dir.join(".terraform"));
-            let _ = std::fs::remove_file(dir.join(".terraform.lock.hcl"));
-            for args in [
-                &["init", "-backend=false", "-input=false", "-no-color"][..],
-                &["validate", "-no-color"][..],
-            ] {
-                let r = Command::new(&tf)
-                    .args(args)
-                    .current_dir(&dir)
-                    .env("TF_CLI_CONFIG_FILE", &cli)
-                    .env("CHECKPOINT_DISABLE", "1")
-                    .output()
-                    .unwrap();
-                assert!(
-                    r.status.success(),
-                    "{tf:?} {args:?} in examples/{d}:\n{}\n{}",
-                    String::from_utf8_lossy(&r.stdout),
-                    String::from_utf8_lossy(&r.stderr)
+        let version = version_of(&tf);
+        for d in PLAIN_EXAMPLES {
+            init_and_validate(&tf, &examples.join(d), &cli, &format!("examples/{d}"));
+        }
+        for (file, dir) in &import_dirs {
+            let what = format!("examples/resources/auth0_tenant_session/{file} with resource.tf");
+            if *file == IMPORT_BY_IDENTITY && version < (1, 12) {
+                println!(
+                    "SKIPPED: {what} with {tf:?} (v{}.{}): import by identity needs Terraform 1.12",
+                    version.0, version.1
                 );
+                continue;
             }
+            init_and_validate(&tf, dir, &cli, &what);
         }
     }
 }
