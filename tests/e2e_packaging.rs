@@ -176,13 +176,14 @@ fn init_and_validate(tf: &Path, dir: &Path, cli: &Path, what: &str) {
 
 /// Example directories `every_example_validates` runs `terraform validate` in as they are
 /// (the Registry snippets with the provider block added).
-const PLAIN_EXAMPLES: [&str; 6] = [
+const PLAIN_EXAMPLES: [&str; 7] = [
     "provider",
     "resources/auth0_tenant_session",
     "data-sources/auth0_tenant_session",
     "modules/session-policy",
     "multi-tenant",
     "demo",
+    "query",
 ];
 
 /// Import examples, validated one at a time next to resource.tf (both import the same
@@ -268,5 +269,40 @@ async fn every_example_validates() {
             }
             init_and_validate(&tf, dir, &cli, &what);
         }
+        // Terraform 1.14+ validates .tfquery.hcl files with -query, against the provider's
+        // list resource schemas.
+        let query = examples.join("query");
+        if version < (1, 14) {
+            println!(
+                "SKIPPED: examples/query/tenant.tfquery.hcl with {tf:?} (v{}.{}): list blocks need Terraform 1.14 (older versions ignore the file, and plain validate passed)",
+                version.0, version.1
+            );
+            continue;
+        }
+        let r = Command::new(&tf)
+            .args(["providers", "schema", "-json"])
+            .current_dir(&query)
+            .env("TF_CLI_CONFIG_FILE", &cli)
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        let schema: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+        let ours = &schema["provider_schemas"]["registry.terraform.io/tfauth0/auth0"];
+        assert!(
+            ours["resource_schemas"]
+                .get("auth0_tenant_session")
+                .is_some(),
+            "not the provider's schema: {ours}"
+        );
+        let lists = &ours["list_resource_schemas"];
+        if lists.get("auth0_tenant_session").is_none() {
+            println!(
+                "SKIPPED: `terraform validate -query` of examples/query with {tf:?}: the provider under test offers no list resource auth0_tenant_session"
+            );
+            continue;
+        }
+        let (ok, out) = tf_in(&tf, &query, &cli, &["validate", "-query", "-no-color"]);
+        assert!(ok, "{tf:?} validate -query in examples/query:\n{out}");
     }
 }
