@@ -522,4 +522,19 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn guides_are_found_and_have_no_schema() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let pages = pages(root).unwrap();
+        let guides: Vec<_> = pages
+            .iter()
+            .filter(|p| p.out.starts_with("guides/"))
+            .collect();
+        assert!(!guides.is_empty());
+        for g in guides {
+            assert!(g.schema.is_none() && g.identity.is_none());
+            assert!(g.template.starts_with("templates/guides/"));
+        }
+    }
 }
