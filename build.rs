@@ -1,6 +1,7 @@
 //! Generates the gRPC services from the project's own `.proto` files.
 //! Server code only (the provider never calls Terraform); clients are generated too,
 //! because the gRPC-level tests drive the provider the way Terraform does.
+#![forbid(unsafe_code)]
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let protos = [

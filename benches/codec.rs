@@ -1,6 +1,7 @@
 //! In-process micro-benchmarks of the value path: decode a resource configuration,
 //! validate it, plan it, encode the plan. A plain timing loop (no criterion) keeps the
 //! dependency tree small; each figure is the median of 15 batches.
+#![forbid(unsafe_code)]
 
 use std::hint::black_box;
 use std::time::Instant;

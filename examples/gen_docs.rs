@@ -1,4 +1,5 @@
 //! Regenerates docs/ from the provider's schema and templates/: `make docs`.
+#![forbid(unsafe_code)]
 
 fn main() -> std::io::Result<()> {
     let out = std::env::args().nth(1).unwrap_or_else(|| "docs".into());

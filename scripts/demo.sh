@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# The main job: build the provider in release mode, install it into a filesystem mirror,
-# start the local Auth0-compatible tenant (unless AUTH0_DOMAIN and credentials point at a
-# real tenant), then run real Terraform: init, plan, apply, a second plan that must show
-# no changes, and the outputs.
+# The main job: build the provider in release mode, install it into a filesystem mirror
+# (build/mirror) under its published address, start the local Auth0-compatible tenant
+# (unless AUTH0_DOMAIN and credentials point at a real tenant), then run real Terraform:
+# init, plan, apply, a second plan that must show no changes, and the outputs.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 
 echo "==> building the provider (release)" >&2
 cargo build --release --quiet --bin terraform-provider-auth0
-mirror="$(scripts/install-provider.sh)"
+# The provider's published address (registry.terraform.io/tfauth0/auth0), served from a
+# filesystem mirror under build/: the demo writes nothing in $HOME.
+mirror="$(scripts/install-provider.sh "$repo/build/mirror")"
 tf="$(scripts/ensure-terraform)"
 echo "==> terraform: $tf ($("$tf" version | head -n1))" >&2
 

@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Installs the release binary into a local filesystem mirror, the way Terraform users
-# install a provider: HOST/NAMESPACE/TYPE/VERSION/OS_ARCH/terraform-provider-TYPE_vVERSION.
-# Prints the mirror's root directory. Usage: scripts/install-provider.sh [BINARY]
+# Installs a provider binary under the address it is published at, in the layout Terraform
+# reads from a local plugin directory:
+#   DIR/registry.terraform.io/tfauth0/auth0/VERSION/OS_ARCH/terraform-provider-auth0_vVERSION
+# so a configuration's `source = "tfauth0/auth0"` is the same whether Terraform finds the
+# provider here or downloads the published release. Prints DIR.
+#   scripts/install-provider.sh DIR [BINARY]    (BINARY: default target/release/terraform-provider-auth0)
+# `make install` uses DIR = ~/.terraform.d/plugins, the implied local mirror Terraform
+# searches without any CLI configuration; the demo uses build/mirror with a
+# filesystem_mirror block (scripts/terraform-cli-config.sh), and writes nothing in $HOME.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-bin="${1:-$repo/target/release/terraform-provider-auth0}"
+[ "$#" -ge 1 ] && [ "$#" -le 2 ] || { echo "usage: scripts/install-provider.sh DIR [BINARY]" >&2; exit 2; }
+root="$1"
+bin="${2:-$repo/target/release/terraform-provider-auth0}"
+[ -f "$bin" ] || { echo "install-provider: no binary at $bin (build it first)" >&2; exit 1; }
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$repo/Cargo.toml" | head -n1)"
 os="$(uname -s | tr '[:upper:]' '[:lower:]')"
 case "$(uname -m)" in
@@ -12,9 +21,11 @@ case "$(uname -m)" in
   aarch64 | arm64) arch=arm64 ;;
   *) arch="$(uname -m)" ;;
 esac
-mirror="$repo/build/mirror"
-dir="$mirror/terraform.local/tfauth0/auth0/$version/${os}_${arch}"
+dir="$root/registry.terraform.io/tfauth0/auth0/$version/${os}_${arch}"
 mkdir -p "$dir"
-cp "$bin" "$dir/terraform-provider-auth0_v$version"
-chmod 0755 "$dir/terraform-provider-auth0_v$version"
-echo "$mirror"
+# Replace atomically: a running Terraform may be executing the previous copy.
+cp "$bin" "$dir/.terraform-provider-auth0_v$version.tmp"
+chmod 0755 "$dir/.terraform-provider-auth0_v$version.tmp"
+mv -f "$dir/.terraform-provider-auth0_v$version.tmp" "$dir/terraform-provider-auth0_v$version"
+echo "install-provider: installed $dir/terraform-provider-auth0_v$version" >&2
+echo "$root"

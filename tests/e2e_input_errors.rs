@@ -1,6 +1,7 @@
 //! Bad input and failing calls with real Terraform: every number Terraform can send gets
 //! its rule on its attribute, messages are true to what happened, and no secret or value
 //! from a sensitive variable is printed.
+#![forbid(unsafe_code)]
 
 mod common;
 
@@ -223,6 +224,7 @@ async fn failing_calls_are_reported_as_what_they_are() {
         ws.tenant.inject(Fault::Status {
             code: 431,
             times: 1,
+            method: Some("GET".into()),
             path_prefix: Some(SETTINGS.into()),
             retry_after: None,
             reset_in_secs: None,
@@ -253,6 +255,7 @@ async fn failing_calls_are_reported_as_what_they_are() {
         ws.tenant.inject(Fault::Status {
             code: 429,
             times: 1,
+            method: Some("GET".into()),
             path_prefix: Some(SETTINGS.into()),
             retry_after: Some(100_000),
             reset_in_secs: None,

@@ -1,12 +1,13 @@
 //! Packaging as users meet it: the release zip installed through a filesystem mirror by
 //! `terraform init`, and every example in examples/ passing `terraform validate`.
+#![forbid(unsafe_code)]
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::terraform::{terraforms, version_of, Workspace};
+use common::terraform::{require, terraforms, Workspace};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -161,6 +162,15 @@ fn tf_in(tf: &Path, dir: &Path, cli: &Path, args: &[&str]) -> (bool, String) {
     )
 }
 
+/// Says a check did not run, and why, on the test process's stderr (like
+/// `common::terraform::require`), so it shows even when the test passes.
+fn skipped(why: &str) {
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("SKIPPED: {why}\n").as_bytes(),
+    );
+}
+
 /// `terraform init` (through the CLI config's mirror) and `terraform validate` in `dir`.
 fn init_and_validate(tf: &Path, dir: &Path, cli: &Path, what: &str) {
     let _ = std::fs::remove_dir_all(dir.join(".terraform"));
@@ -258,17 +268,12 @@ async fn every_example_validates() {
     let cli = tmp.path().join("cli.tfrc");
     cli_config(&cli, &mirror);
     for tf in terraforms() {
-        let version = version_of(&tf);
         for d in PLAIN_EXAMPLES {
             init_and_validate(&tf, &examples.join(d), &cli, &format!("examples/{d}"));
         }
         for (file, dir) in &import_dirs {
             let what = format!("examples/resources/auth0_tenant_session/{file} with resource.tf");
-            if *file == IMPORT_BY_IDENTITY && version < (1, 12) {
-                println!(
-                    "SKIPPED: {what} with {tf:?} (v{}.{}): import by identity needs Terraform 1.12",
-                    version.0, version.1
-                );
+            if *file == IMPORT_BY_IDENTITY && !require(&tf, (1, 12), &what) {
                 continue;
             }
             init_and_validate(&tf, dir, &cli, &what);
@@ -276,11 +281,11 @@ async fn every_example_validates() {
         // Terraform 1.14+ validates .tfquery.hcl files with -query, against the provider's
         // list resource schemas.
         let query = examples.join("query");
-        if version < (1, 14) {
-            println!(
-                "SKIPPED: examples/query/tenant.tfquery.hcl with {tf:?} (v{}.{}): list blocks need Terraform 1.14 (older versions ignore the file, and plain validate passed)",
-                version.0, version.1
-            );
+        if !require(
+            &tf,
+            (1, 14),
+            "`terraform validate -query` of examples/query (older versions ignore .tfquery.hcl files; plain validate passed)",
+        ) {
             continue;
         }
         let r = Command::new(&tf)
@@ -301,9 +306,9 @@ async fn every_example_validates() {
         );
         let lists = &ours["list_resource_schemas"];
         if lists.get("auth0_tenant_session").is_none() {
-            println!(
-                "SKIPPED: `terraform validate -query` of examples/query with {tf:?}: the provider under test offers no list resource auth0_tenant_session"
-            );
+            skipped(&format!(
+                "`terraform validate -query` of examples/query with {tf:?}: the provider under test offers no list resource auth0_tenant_session"
+            ));
             continue;
         }
         let (ok, out) = tf_in(&tf, &query, &cli, &["validate", "-query", "-no-color"]);
@@ -474,7 +479,11 @@ fn is_source(source: &str, namespace_type: &str) -> bool {
 struct Split {
     official_name: String,
     our_name: String,
+    /// Without the official provider's part, its `required_providers` entry included.
     kept: String,
+    /// The same, keeping the official provider's `required_providers` entry (for a
+    /// stand-in installed at its address).
+    kept_with_official_requirement: String,
     kept_blocks: Vec<TopBlock>,
     removed_blocks: Vec<TopBlock>,
 }
@@ -502,6 +511,7 @@ fn split_official(text: &str) -> Result<Split, String> {
     let official_name = official[0].0.clone();
     let our_name = ours[0].0.clone();
     let range = official[0].2.clone();
+    let terraform_with_official = terraform.lines.clone();
     terraform.lines.drain(range);
     let mut kept_blocks = Vec::new();
     let mut removed_blocks = Vec::new();
@@ -513,16 +523,33 @@ fn split_official(text: &str) -> Result<Split, String> {
         }
     }
     let mut kept = String::new();
+    let mut kept_with_official_requirement = String::new();
     for b in &kept_blocks {
-        for l in b.leading.iter().chain(&b.lines) {
+        let lines = if b.kind() == "terraform" {
+            &terraform_with_official
+        } else {
+            &b.lines
+        };
+        for l in &b.leading {
             kept.push_str(l);
             kept.push('\n');
+            kept_with_official_requirement.push_str(l);
+            kept_with_official_requirement.push('\n');
+        }
+        for l in &b.lines {
+            kept.push_str(l);
+            kept.push('\n');
+        }
+        for l in lines {
+            kept_with_official_requirement.push_str(l);
+            kept_with_official_requirement.push('\n');
         }
     }
     Ok(Split {
         official_name,
         our_name,
         kept,
+        kept_with_official_requirement,
         kept_blocks,
         removed_blocks,
     })
@@ -693,19 +720,35 @@ async fn beside_official_example_validates() {
             !ok && out.contains("hashicorp/auth0"),
             "{tf:?}: without `provider`, auth0_tenant_session should need hashicorp/auth0:\n{out}"
         );
-        println!(
-            "SKIPPED: the official provider's part of examples/{BESIDE_OFFICIAL} ({removed:?}) with {tf:?}: \
+        skipped(&format!(
+            "the official provider's part of examples/{BESIDE_OFFICIAL} ({removed:?}) with {tf:?}: \
              auth0/auth0 cannot be installed here (no network access to registry.terraform.io), so it is \
              checked for syntax and the absence of session fields, not against its schema"
-        );
+        ));
     }
 }
 
-/// A workspace holding this provider's part of the two-provider example (the official
-/// provider's part cannot be installed here), against a local tenant that already holds
-/// the example's session settings.
+/// A workspace holding the two-provider example without the official provider's blocks
+/// (its provider block and auth0_tenant), against a local tenant that already holds the
+/// example's session settings. The official provider cannot be installed here, so its
+/// address, registry.terraform.io/auth0/auth0, is given a stand-in: this provider's
+/// binary, left without any configuration, so a block that Terraform hands to the local
+/// name `auth0` fails ("requires explicit configuration") as it would with the official
+/// provider. Keeping that requirement also matters to Terraform 1.6, which installs the
+/// provider an import block's type implies even when the resource names another.
 async fn beside_official_workspace(tf: &Path, split: &Split) -> (Workspace, String) {
     let mut ws = Workspace::new(tf).await;
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-auth0"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    ws.write(
+        "cli.tfrc",
+        &format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"registry.terraform.io/tfauth0/auth0\" = \"{0}\"\n    \"registry.terraform.io/auth0/auth0\"   = \"{0}\"\n  }}\n  direct {{}}\n}}\n",
+            bin_dir.display()
+        ),
+    );
     ws.tenant.set_state(local_tenant::SessionState {
         session_lifetime: 168 * 60,
         idle_session_lifetime: 72 * 60,
@@ -717,7 +760,7 @@ async fn beside_official_workspace(tf: &Path, split: &Split) -> (Workspace, Stri
         ("AUTH0_CLIENT_ID".into(), "local-client-id".into()),
         ("AUTH0_CLIENT_SECRET".into(), "local-client-secret".into()),
     ];
-    ws.write("main.tf", &split.kept);
+    ws.write("main.tf", &split.kept_with_official_requirement);
     ws.write(
         "terraform.tfvars",
         &format!("auth0_domain = \"{}\"\n", ws.tenant.url()),
@@ -760,12 +803,26 @@ async fn beside_official_example_takes_over_with_no_change() {
             "import.tf",
             &format!("import {{\n  to = auth0_tenant_session.this\n  id = \"{domain}\"\n}}\n"),
         );
+        // Without `provider`, the resource goes to the provider named `auth0`: the official
+        // one (here its unconfigured stand-in), never this one.
+        let main = split.kept_with_official_requirement.clone();
+        let provider_line = format!("  provider = {}\n\n", split.our_name);
+        assert_eq!(main.matches(&provider_line).count(), 1, "{main}");
+        ws.write("main.tf", &main.replace(&provider_line, ""));
+        let (code, plan) = ws.plan_code().await;
+        assert!(
+            code == 1 && plan.all().contains("registry.terraform.io/auth0/auth0"),
+            "without `provider`, auth0_tenant_session should go to auth0/auth0:\n{}",
+            plan.all()
+        );
+        assert!(ws.tenant.requests().is_empty());
+        ws.write("main.tf", &main);
         imports_with_no_change(&ws, "import block beside the example's resource").await;
 
         // Generated: the import block names the provider, the generated block lacks it.
         let (ws, domain) = beside_official_workspace(&tf, &split).await;
         let without_resource: String = {
-            let blocks = top_blocks(&split.kept).unwrap();
+            let blocks = top_blocks(&split.kept_with_official_requirement).unwrap();
             let mut text = String::new();
             for b in blocks.iter().filter(|b| {
                 !b.header().starts_with("resource \"auth0_tenant_session\"")

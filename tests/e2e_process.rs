@@ -1,5 +1,6 @@
 //! Process hygiene with real Terraform: a provider never outlives a Terraform killed with
 //! SIGKILL, and every signal that ends it removes its socket directory.
+#![forbid(unsafe_code)]
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -71,6 +72,7 @@ async fn hanging_apply(ws: &Workspace) -> (Child, u32) {
     ws.tenant.inject(Fault::Latency {
         millis: 120_000,
         times: 1,
+        method: Some("PATCH".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     let child = ws
@@ -123,8 +125,10 @@ async fn provider_exits_when_terraform_is_killed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_ending_signal_removes_the_socket_directory() {
-    let tf = terraforms().remove(0);
-    for signal in ["HUP", "QUIT", "TERM", "USR1"] {
+    for (tf, signal) in terraforms()
+        .into_iter()
+        .flat_map(|tf| ["HUP", "QUIT", "TERM", "USR1"].map(|s| (tf.clone(), s)))
+    {
         let tmp = tempfile::tempdir().unwrap();
         let mut ws = Workspace::new(&tf).await;
         ws.extra_env
@@ -143,7 +147,7 @@ async fn every_ending_signal_removes_the_socket_directory() {
         assert_eq!(
             socket_dirs(tmp.path()),
             Vec::<String>::new(),
-            "SIG{signal}: socket directory left behind"
+            "{tf:?} SIG{signal}: socket directory left behind"
         );
         let _ = child.kill();
         let _ = child.wait();

@@ -1,6 +1,7 @@
 //! Secrets never appear in logs: real Terraform at TF_LOG=trace (provider logs included),
 //! for each credential mode; the whole output is searched for the client secret, the
 //! tokens the tenant issued, the static API token and every line of the private key.
+#![forbid(unsafe_code)]
 
 mod common;
 
@@ -30,77 +31,78 @@ fn issued_tokens(ws: &Workspace) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_trace_logs() {
-    let tf = terraforms().remove(0);
-    let pem = common::rsa_key_pem();
-    let cfg = || TenantConfig {
-        client_secret: SECRET.into(),
-        static_tokens: vec![(
-            API_TOKEN.into(),
-            vec![
-                "read:tenant_settings".into(),
-                "update:tenant_settings".into(),
-            ],
-        )],
-        ..TenantConfig::default()
-    };
-    for mode in ["client_secret", "api_token", "private_key_jwt"] {
-        let mut ws = Workspace::with_tenant(&tf, cfg()).await;
-        let creds = match mode {
-            "client_secret" => {
-                format!("  client_id = \"local-client-id\"\n  client_secret = \"{SECRET}\"\n")
-            }
-            "api_token" => format!("  api_token = \"{API_TOKEN}\"\n"),
-            _ => {
-                ws.extra_env
-                    .push(("AUTH0_CLIENT_ASSERTION_PRIVATE_KEY".into(), pem.clone()));
-                ws.extra_env
-                    .push(("AUTH0_CLIENT_ASSERTION_SIGNING_ALG".into(), "RS256".into()));
-                "  client_id = \"local-client-id\"\n".to_string()
-            }
+    for tf in terraforms() {
+        let pem = common::rsa_key_pem();
+        let cfg = || TenantConfig {
+            client_secret: SECRET.into(),
+            static_tokens: vec![(
+                API_TOKEN.into(),
+                vec![
+                    "read:tenant_settings".into(),
+                    "update:tenant_settings".into(),
+                ],
+            )],
+            ..TenantConfig::default()
         };
-        ws.write("main.tf", &provider_block(&ws.tenant.url(), &creds));
-        ws.extra_env.push(("TF_LOG".into(), "trace".into()));
-        ws.extra_env
-            .push(("TF_LOG_PROVIDER".into(), "trace".into()));
-        let apply = ws
-            .run(&["apply", "-no-color", "-input=false", "-auto-approve"])
-            .await;
-        assert_eq!(
-            apply.code,
-            0,
-            "[{mode}] {}",
-            apply
-                .stderr
-                .lines()
-                .rev()
-                .take(40)
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
-        let plan = ws.run(&["plan", "-no-color", "-input=false"]).await;
-        let output = format!("{}\n{}", apply.all(), plan.all());
-        // The provider's own lines are there (so the search means something).
-        assert!(
-            output.contains("provider.terraform-provider-auth0"),
-            "[{mode}] provider logs missing"
-        );
-        assert!(
-            output.contains("/api/v2/tenants/settings"),
-            "[{mode}] API call lines missing"
-        );
-        let mut needles: Vec<String> = vec![SECRET.into(), API_TOKEN.into()];
-        needles.extend(issued_tokens(&ws));
-        needles.extend(
-            pem.lines()
-                .filter(|l| !l.starts_with("-----"))
-                .map(str::to_string),
-        );
-        for n in needles.iter().filter(|n| n.len() >= 12) {
-            assert!(
-                !output.contains(n.as_str()),
-                "[{mode}] a secret leaked into the logs: {}…",
-                &n[..8]
+        for mode in ["client_secret", "api_token", "private_key_jwt"] {
+            let mut ws = Workspace::with_tenant(&tf, cfg()).await;
+            let creds = match mode {
+                "client_secret" => {
+                    format!("  client_id = \"local-client-id\"\n  client_secret = \"{SECRET}\"\n")
+                }
+                "api_token" => format!("  api_token = \"{API_TOKEN}\"\n"),
+                _ => {
+                    ws.extra_env
+                        .push(("AUTH0_CLIENT_ASSERTION_PRIVATE_KEY".into(), pem.clone()));
+                    ws.extra_env
+                        .push(("AUTH0_CLIENT_ASSERTION_SIGNING_ALG".into(), "RS256".into()));
+                    "  client_id = \"local-client-id\"\n".to_string()
+                }
+            };
+            ws.write("main.tf", &provider_block(&ws.tenant.url(), &creds));
+            ws.extra_env.push(("TF_LOG".into(), "trace".into()));
+            ws.extra_env
+                .push(("TF_LOG_PROVIDER".into(), "trace".into()));
+            let apply = ws
+                .run(&["apply", "-no-color", "-input=false", "-auto-approve"])
+                .await;
+            assert_eq!(
+                apply.code,
+                0,
+                "[{mode}] {}",
+                apply
+                    .stderr
+                    .lines()
+                    .rev()
+                    .take(40)
+                    .collect::<Vec<_>>()
+                    .join("\n")
             );
+            let plan = ws.run(&["plan", "-no-color", "-input=false"]).await;
+            let output = format!("{}\n{}", apply.all(), plan.all());
+            // The provider's own lines are there (so the search means something).
+            assert!(
+                output.contains("provider.terraform-provider-auth0"),
+                "[{mode}] provider logs missing"
+            );
+            assert!(
+                output.contains("/api/v2/tenants/settings"),
+                "[{mode}] API call lines missing"
+            );
+            let mut needles: Vec<String> = vec![SECRET.into(), API_TOKEN.into()];
+            needles.extend(issued_tokens(&ws));
+            needles.extend(
+                pem.lines()
+                    .filter(|l| !l.starts_with("-----"))
+                    .map(str::to_string),
+            );
+            for n in needles.iter().filter(|n| n.len() >= 12) {
+                assert!(
+                    !output.contains(n.as_str()),
+                    "[{mode}] a secret leaked into the logs: {}…",
+                    &n[..8]
+                );
+            }
         }
     }
 }

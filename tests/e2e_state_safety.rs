@@ -3,6 +3,7 @@
 //! does not hold. Moving the provider to another tenant, taint, `-replace`,
 //! `create_before_destroy`, failed and interrupted creates, import, `moved`, a provider
 //! upgrade, two resources on one tenant, and a stale plan.
+#![forbid(unsafe_code)]
 
 mod common;
 
@@ -365,13 +366,9 @@ async fn failed_and_interrupted_creates_keep_the_originals() {
         ws.config(MANAGED);
         // The originals' read passes; the PATCH hangs.
         ws.tenant.inject(Fault::Latency {
-            millis: 1,
-            times: 1,
-            path_prefix: Some(SETTINGS.into()),
-        });
-        ws.tenant.inject(Fault::Latency {
             millis: 60_000,
             times: 1,
+            method: Some("PATCH".into()),
             path_prefix: Some(SETTINGS.into()),
         });
         let child = ws

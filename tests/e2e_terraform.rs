@@ -1,10 +1,13 @@
 //! End-to-end: real Terraform (every version `common::terraform::terraforms` finds)
 //! against the local Auth0 tenant, with assertions on every PATCH body and on the number
 //! of GET, PATCH and token calls.
+#![forbid(unsafe_code)]
 
 mod common;
 
-use common::terraform::{terraforms, version_of, Workspace};
+use std::collections::BTreeMap;
+
+use common::terraform::{require, terraforms, Workspace};
 use local_tenant::SessionState;
 use serde_json::json;
 
@@ -19,6 +22,30 @@ fn state(minutes: [u32; 4], cookie: Option<&str>) -> SessionState {
         idle_ephemeral_session_lifetime: minutes[3],
         cookie_mode: cookie.map(str::to_string),
     }
+}
+
+/// The attribute values of the one resource in the state (`terraform show -json`).
+async fn state_values(ws: &Workspace) -> serde_json::Value {
+    let shown = ws.ok(&["show", "-json"]).await;
+    let v: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    let resources = &v["values"]["root_module"]["resources"];
+    assert_eq!(
+        resources.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        shown.stdout
+    );
+    resources[0]["values"].clone()
+}
+
+/// `name = value` lines of generated configuration whose value is set (not `null`), for
+/// the lifetime and cookie attributes: name to value as written.
+fn lifetime_attributes(hcl: &str) -> BTreeMap<String, String> {
+    hcl.lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .filter(|(k, v)| (k.contains("lifetime") || k.contains("cookie")) && v != "null")
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,10 +74,7 @@ async fn create_noop_drift_and_repair() {
             0,
             "create needs no GET ({tf:?})"
         );
-        assert!(
-            ws.tenant.count("POST", TOKEN) <= 1,
-            "at most one token per apply"
-        );
+        assert_eq!(ws.tenant.count("POST", TOKEN), 1, "one token per apply");
         let s = ws.tenant.stored_minutes();
         assert_eq!((s.session_lifetime, s.idle_session_lifetime), (10080, 90));
 
@@ -66,12 +90,27 @@ async fn create_noop_drift_and_repair() {
         let mut drifted = ws.tenant.stored_minutes();
         drifted.session_lifetime = 100 * 60;
         ws.tenant.set_state(drifted);
-        let (code, r) = ws.plan_code().await;
-        assert_eq!(code, 2, "drift must show as a change:\n{}", r.all());
-        assert!(
-            r.stdout.contains("session_lifetime") && r.stdout.contains("100"),
-            "{}",
-            r.stdout
+        let r = ws
+            .run(&[
+                "plan",
+                "-no-color",
+                "-input=false",
+                "-detailed-exitcode",
+                "-out=drift.tfplan",
+            ])
+            .await;
+        assert_eq!(r.code, 2, "drift must show as a change:\n{}", r.all());
+        let shown = ws.ok(&["show", "-json", "drift.tfplan"]).await;
+        let plan: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+        let change = &plan["resource_changes"][0]["change"];
+        assert_eq!(
+            (
+                &change["actions"],
+                &change["before"]["session_lifetime"],
+                &change["after"]["session_lifetime"]
+            ),
+            (&json!(["update"]), &json!(100), &json!(168)),
+            "{change:#}"
         );
         ws.tenant.clear_requests();
         ws.apply().await;
@@ -171,22 +210,34 @@ async fn import_by_cli_block_and_generated_config() {
         ws.tenant
             .set_state(state([10080, 181, 4320, 15], Some("persistent")));
         ws.config(r#"resource "auth0_tenant_session" "this" {}"#);
+        let domain = ws.tenant.url().trim_start_matches("http://").to_string();
         ws.ok(&[
             "import",
             "-no-color",
             "-input=false",
             "auth0_tenant_session.this",
-            "any-id",
+            &domain,
         ])
         .await;
         assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
-        let show = ws
-            .ok(&["state", "show", "-no-color", "auth0_tenant_session.this"])
-            .await;
-        assert!(
-            show.stdout.contains("idle_session_lifetime_in_minutes") && show.stdout.contains("181"),
-            "{}",
-            show.stdout
+        // Each lifetime in its natural unit: whole hours as hours, else minutes.
+        let imported = state_values(&ws).await;
+        assert_eq!(
+            (
+                &imported["session_lifetime"],
+                &imported["idle_session_lifetime_in_minutes"],
+                &imported["ephemeral_session_lifetime"],
+                &imported["idle_ephemeral_session_lifetime_in_minutes"],
+                &imported["session_cookie_mode"],
+            ),
+            (
+                &json!(168),
+                &json!(181),
+                &json!(72),
+                &json!(15),
+                &json!("persistent")
+            ),
+            "{imported:#}"
         );
         ws.ok(&["state", "rm", "auth0_tenant_session.this"]).await;
 
@@ -194,7 +245,7 @@ async fn import_by_cli_block_and_generated_config() {
         ws.config(
             r#"import {
   to = auth0_tenant_session.this
-  id = "tenant"
+  id = "current"
 }"#,
         );
         let r = ws
@@ -207,12 +258,29 @@ async fn import_by_cli_block_and_generated_config() {
             .await;
         assert_eq!(r.code, 0, "{}", r.all());
         let generated = ws.read("generated.tf");
-        assert!(generated.contains("session_lifetime"), "{generated}");
-        assert!(
-            !generated.contains("session_lifetime_in_minutes = 10080"),
-            "one spelling per lifetime:\n{generated}"
+        // One spelling per lifetime, each in its natural unit.
+        assert_eq!(
+            lifetime_attributes(&generated),
+            [
+                ("ephemeral_session_lifetime", "72"),
+                ("idle_ephemeral_session_lifetime_in_minutes", "15"),
+                ("idle_session_lifetime_in_minutes", "181"),
+                ("session_cookie_mode", "\"persistent\""),
+                ("session_lifetime", "168"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into_iter()
+            .collect::<BTreeMap<_, _>>(),
+            "{generated}"
         );
-        ws.apply().await;
+        let applied = ws.apply().await;
+        assert!(
+            applied
+                .stdout
+                .contains("Resources: 1 imported, 0 added, 0 changed, 0 destroyed."),
+            "{}",
+            applied.stdout
+        );
         assert_eq!(
             ws.tenant.count("PATCH", SETTINGS),
             0,
@@ -227,9 +295,8 @@ async fn import_by_cli_block_and_generated_config() {
         );
 
         // Import by identity (Terraform 1.12+).
-        if version_of(&tf) >= (1, 12) {
+        if require(&tf, (1, 12), "import by identity") {
             ws.ok(&["state", "rm", "auth0_tenant_session.this"]).await;
-            let domain = ws.tenant.url().trim_start_matches("http://").to_string();
             ws.config(&format!(
                 "import {{\n  to       = auth0_tenant_session.this\n  identity = {{ tenant_domain = \"{domain}\" }}\n}}\n"
             ));
@@ -237,7 +304,20 @@ async fn import_by_cli_block_and_generated_config() {
             main.push_str(&generated);
             ws.write("main.tf", &main);
             std::fs::remove_file(ws.path().join("generated.tf")).unwrap();
-            ws.apply().await;
+            let applied = ws.apply().await;
+            assert!(
+                applied
+                    .stdout
+                    .contains("Resources: 1 imported, 0 added, 0 changed, 0 destroyed."),
+                "{}",
+                applied.stdout
+            );
+            assert_eq!(
+                state_values(&ws).await,
+                imported,
+                "same state as the CLI import"
+            );
+            assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
             let (code, r) = ws.plan_code().await;
             assert_eq!(code, 0, "{}", r.all());
         }
@@ -304,10 +384,9 @@ output "s" { value = data.auth0_tenant_session.now }"#,
         assert_eq!(s["idle_session_lifetime"], json!(0.5));
         assert_eq!(s["session_cookie_mode"], json!("non-persistent"));
         assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0);
-        assert!(
-            ws.tenant.count("POST", TOKEN) <= 2,
-            "one token per provider process at most"
-        );
+        // The data source is read once, at plan, by one provider process: one token.
+        assert_eq!(ws.tenant.count("POST", TOKEN), 1);
+        assert_eq!(ws.tenant.count("GET", SETTINGS), 1);
     }
 }
 

@@ -1,5 +1,6 @@
 //! The plugin driven the way Terraform drives it: launched with the magic cookie and a
 //! P-521 client certificate, handshake line parsed, mTLS over the unix socket.
+#![forbid(unsafe_code)]
 
 mod common;
 
@@ -107,8 +108,11 @@ async fn is_served(l: &Launched, identity: Option<&ClientIdentity>) -> bool {
     }
 }
 
+/// Each refusal test carries its positive control: the same provider process, right after
+/// refusing, serves the certificate Terraform handed it, so "refused" cannot mean
+/// "unreachable" or "broken".
 #[tokio::test]
-async fn another_certificate_is_refused() {
+async fn another_certificate_is_refused_and_terraforms_is_served() {
     let terraform = terraform_like_client_cert();
     let intruder = terraform_like_client_cert();
     let l = launch(Some(&terraform.cert_pem), &[]);
@@ -116,15 +120,23 @@ async fn another_certificate_is_refused() {
         !is_served(&l, Some(&intruder)).await,
         "a client with another certificate must not be served"
     );
+    assert!(
+        is_served(&l, Some(&terraform)).await,
+        "positive control: the same server serves Terraform's certificate"
+    );
 }
 
 #[tokio::test]
-async fn no_certificate_is_refused() {
+async fn no_certificate_is_refused_and_terraforms_is_served() {
     let terraform = terraform_like_client_cert();
     let l = launch(Some(&terraform.cert_pem), &[]);
     assert!(
         !is_served(&l, None).await,
         "a client without a certificate must not be served"
+    );
+    assert!(
+        is_served(&l, Some(&terraform)).await,
+        "positive control: the same server serves Terraform's certificate"
     );
 }
 

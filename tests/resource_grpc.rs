@@ -1,11 +1,12 @@
 //! The resource driven over gRPC the way Terraform drives it (Configure, Plan, Apply,
 //! Read, Import, Stop), served in-process over a duplex stream, against the local tenant.
+#![forbid(unsafe_code)]
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use local_tenant::{Fault, LocalTenant, TenantConfig};
+use local_tenant::{Fault, LocalTenant, SessionState, TenantConfig};
 use serde_json::json;
 use tf_provider::value::Value;
 use tfauth0::protocol::codec::{self, Number};
@@ -15,6 +16,17 @@ use tfauth0::provider::Auth0Provider;
 use tonic::transport::Channel;
 
 const T: &str = "auth0_tenant_session";
+const SETTINGS: &str = "/api/v2/tenants/settings";
+
+/// Statuses of the settings PATCHes the tenant received, in order (0: not answered yet).
+fn patch_statuses(tenant: &LocalTenant) -> Vec<u16> {
+    tenant
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path == SETTINGS)
+        .map(|r| r.status)
+        .collect()
+}
 
 async fn configured(tenant: &LocalTenant) -> ProviderClient<Channel> {
     let mut c = common::in_process(Auth0Provider::new()).await;
@@ -137,8 +149,9 @@ async fn stop_provider_cancels_a_slow_apply_promptly() {
     let mut c = configured(&tenant).await;
     tenant.inject(Fault::Latency {
         millis: 20_000,
-        times: 100,
-        path_prefix: Some("/api/v2".into()),
+        times: 1,
+        method: Some("PATCH".into()),
+        path_prefix: Some(SETTINGS.into()),
     });
     let cfg = SessionModel {
         session_lifetime: Value::Value(Number::Int(24)),
@@ -161,7 +174,16 @@ async fn stop_provider_cancels_a_slow_apply_promptly() {
             .await
         }
     });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The tenant logs a request on arrival (status 0 until answered): once the PATCH is
+    // there, the call is in flight, held by the latency fault.
+    while patch_statuses(&tenant) != [0] {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the PATCH never reached the tenant: {:?}",
+            tenant.requests()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     stopper
         .stop_provider(pb::stop_provider::Request {})
         .await
@@ -176,6 +198,12 @@ async fn stop_provider_cancels_a_slow_apply_promptly() {
     assert!(
         decode(&r.new_state).is_null(),
         "the state claims nothing the tenant may not hold"
+    );
+    assert_eq!(patch_statuses(&tenant), [0], "cancelled before any answer");
+    assert_eq!(
+        tenant.stored_minutes(),
+        SessionState::default(),
+        "not applied"
     );
 }
 
@@ -220,8 +248,8 @@ async fn create_and_read_record_originals_in_state() {
     );
     assert_eq!(s.session_lifetime, Value::Value(Number::Int(168)));
     // One GET (originals) and one PATCH.
-    assert_eq!(tenant.count("GET", "/api/v2/tenants/settings"), 1);
-    assert_eq!(tenant.count("PATCH", "/api/v2/tenants/settings"), 1);
+    assert_eq!(tenant.count("GET", SETTINGS), 1);
+    assert_eq!(tenant.count("PATCH", SETTINGS), 1);
 
     // Read keeps the originals and the spelling.
     let read = c

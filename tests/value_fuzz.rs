@@ -2,6 +2,7 @@
 //! DynamicValue decoder, validation and planning. Nothing may panic, and every plan must
 //! keep Terraform's consistency rules. Bounded (a few hundred cases each) so it runs in
 //! the normal test command; proptest records failing cases in proptest-regressions/.
+#![forbid(unsafe_code)]
 
 use proptest::prelude::*;
 use tf_provider::value::Value;

@@ -3,7 +3,7 @@
 terraform {
   required_providers {
     auth0 = {
-      source  = "terraform.local/tfauth0/auth0"
+      source  = "tfauth0/auth0"
       version = "0.1.0"
     }
   }

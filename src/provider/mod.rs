@@ -71,6 +71,7 @@ fn server_capabilities() -> pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
         move_resource_state: false,
+        generate_resource_config: true,
     }
 }
 
@@ -251,7 +252,41 @@ impl Auth0Provider {
             diagnostics: vec![],
             provider_meta: None,
             server_capabilities: Some(server_capabilities()),
+            list_resource_schemas: HashMap::from([(
+                TYPE_NAME.to_string(),
+                tenant_session::list_schema().to_proto(),
+            )]),
         }
+    }
+
+    /// The one result of a list: the configured tenant, or a diagnostic.
+    async fn list_tenant(&self, req: &pb::list_resource::Request) -> pb::list_resource::Event {
+        let failed = |d: Diagnostic| pb::list_resource::Event {
+            diagnostic: vec![d],
+            ..Default::default()
+        };
+        if let Err(d) = Self::check_type(&req.type_name, TYPE_NAME) {
+            return failed(d);
+        }
+        let configured = match self.configured() {
+            Ok(c) => c,
+            Err(d) => return failed(d),
+        };
+        let domain = configured.client.domain_id();
+        let settings = match self.call(configured.client.read_session_settings()).await {
+            Ok(s) => s,
+            Err(d) => return failed(d),
+        };
+        let mut event = pb::list_resource::Event {
+            identity: identity_data(&domain),
+            display_name: tenant_session::display_name(&domain, &settings),
+            ..Default::default()
+        };
+        if req.include_resource_object {
+            let st = tenant_session::state_from_import(&settings, &domain);
+            event.resource_object = encode_or_diag(&st, &mut event.diagnostic);
+        }
+        event
     }
 
     async fn apply(
@@ -595,6 +630,9 @@ impl Provider for Auth0Provider {
                 type_name: DATA_SOURCE_TYPE.into(),
             }],
             resources: vec![pb::get_metadata::ResourceMetadata {
+                type_name: TYPE_NAME.into(),
+            }],
+            list_resources: vec![pb::get_metadata::ListResourceMetadata {
                 type_name: TYPE_NAME.into(),
             }],
         }))
@@ -980,6 +1018,13 @@ impl Provider for Auth0Provider {
             }
         };
         let domain = configured.client.domain_id();
+        // Import by ID names the tenant too: its domain, or the placeholder `current`.
+        if req.identity.is_none() || !req.id.is_empty() {
+            if let Err(d) = tenant_session::check_import_id(&req.id, &domain) {
+                resp.diagnostics.push(d);
+                return Ok(Response::new(resp));
+            }
+        }
         // Import by identity names the tenant; it must be the one the provider manages.
         if let Some(idd) = req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
             match codec::decode::<SessionIdentity>(Some(idd)) {
@@ -1065,6 +1110,63 @@ impl Provider for Auth0Provider {
             Err(d) => resp.diagnostics.push(d),
         }
         Ok(Response::new(resp))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> R<pb::generate_resource_config::Response> {
+        let req = req.into_inner();
+        let mut resp = pb::generate_resource_config::Response::default();
+        if let Err(d) = Self::check_type(&req.type_name, TYPE_NAME) {
+            resp.diagnostics.push(d);
+            return Ok(Response::new(resp));
+        }
+        match codec::decode::<Value<SessionModel>>(req.state.as_ref()) {
+            Ok(Value::Value(st)) => {
+                let cfg = tenant_session::generated_config(&st);
+                resp.config = encode_or_diag(&cfg, &mut resp.diagnostics);
+            }
+            Ok(_) => resp.config = Some(codec::null()),
+            Err(e) => resp.diagnostics.push(codec_diag("state", e)),
+        }
+        Ok(Response::new(resp))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> R<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        let diagnostics = match Self::check_type(&req.type_name, TYPE_NAME) {
+            Err(d) => vec![d],
+            // The list block's configuration has no attributes: nothing else to check.
+            Ok(()) => vec![],
+        };
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics,
+        }))
+    }
+
+    type ListResourceStream = std::pin::Pin<
+        Box<dyn futures::Stream<Item = Result<pb::list_resource::Event, Status>> + Send>,
+    >;
+
+    /// `terraform query`: the tenant the provider is configured for, read with one GET.
+    /// Never writes.
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> R<Self::ListResourceStream> {
+        let req = req.into_inner();
+        let events = if req.limit <= 0 {
+            vec![]
+        } else {
+            vec![self.list_tenant(&req).await]
+        };
+        Ok(Response::new(Box::pin(futures::stream::iter(
+            events.into_iter().map(Ok),
+        ))))
     }
 
     async fn get_functions(

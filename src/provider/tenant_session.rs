@@ -788,6 +788,104 @@ pub fn state_from_import(actual: &SessionSettings, domain: &str) -> SessionModel
     st
 }
 
+/// The placeholder import ID for "the tenant this provider is configured for".
+pub const CURRENT_TENANT_ID: &str = "current";
+
+/// An import ID must name the provider's tenant: its domain (`host[:port]`, with or
+/// without `https://`, any case) or [`CURRENT_TENANT_ID`]. Importing another tenant's ID
+/// would record this tenant's settings under that tenant's name.
+pub fn check_import_id(id: &str, domain: &str) -> Result<(), Diagnostic> {
+    let trimmed = id.trim();
+    let bare = match trimmed.find("://") {
+        Some(i)
+            if ["https", "http"]
+                .iter()
+                .any(|s| trimmed[..i].eq_ignore_ascii_case(s)) =>
+        {
+            &trimmed[i + 3..]
+        }
+        _ => trimmed,
+    }
+    .trim_end_matches('/');
+    if trimmed.eq_ignore_ascii_case(CURRENT_TENANT_ID) || same_tenant(bare, domain) {
+        return Ok(());
+    }
+    let shown = crate::auth0::config::redacted(trimmed);
+    Err(error(
+        "Import ID names another tenant",
+        format!(
+            "The import ID {shown:?} is not the tenant this provider is configured for ({domain}). \
+             An auth0_tenant_session is imported by its tenant's domain: use the ID {domain:?} (or \
+             {CURRENT_TENANT_ID:?} for whichever tenant the provider is configured for), or import \
+             with a provider configured for that tenant."
+        ),
+    ))
+}
+
+/// GenerateResourceConfig: the configuration that manages `state` with no change, each
+/// lifetime in one spelling only (the one the state holds, or its natural one: whole
+/// hours as hours, else minutes). Terraform's own fallback would write both spellings,
+/// which validation refuses. Computed-only and default values are left out.
+pub fn generated_config(state: &SessionModel) -> SessionModel {
+    let mut cfg = SessionModel {
+        session_cookie_mode: state.session_cookie_mode.clone(),
+        restore_on_destroy: match state.restore_on_destroy {
+            Value::Value(true) => Value::Value(true),
+            _ => Value::Null,
+        },
+        ..SessionModel::default()
+    };
+    for l in Lifetime::ALL {
+        let (h, m) = match (state.hours(l), state.minutes(l), state.pair_minutes(l)) {
+            (Value::Value(h), Value::Null, _) => (Value::Value(h.clone()), Value::Null),
+            (Value::Null, Value::Value(m), _) => (Value::Null, Value::Value(m.clone())),
+            (_, _, Some(minutes)) if minutes % 60 == 0 => (
+                Value::Value(lifetimes::canonical_hours(minutes)),
+                Value::Null,
+            ),
+            (_, _, Some(minutes)) => (
+                Value::Null,
+                Value::Value(lifetimes::minutes_number(minutes)),
+            ),
+            (_, _, None) => (Value::Null, Value::Null),
+        };
+        cfg.set_pair(l, h, m);
+    }
+    cfg
+}
+
+/// The configuration schema of `list "auth0_tenant_session"` blocks: nothing to set,
+/// since a provider configuration has one tenant.
+pub fn list_schema() -> BlockSchema {
+    BlockSchema {
+        version: 0,
+        description:
+            "Lists the session settings of the tenant the provider is configured for (one \
+            result, one `GET /api/v2/tenants/settings`), for `terraform query`: its identity \
+            (`tenant_domain`), and with `include_resource` or `-generate-config-out` the whole \
+            `auth0_tenant_session` object."
+                .into(),
+        attrs: vec![],
+    }
+}
+
+/// The name `terraform query` shows beside a result.
+pub fn display_name(domain: &str, s: &SessionSettings) -> String {
+    let hours = |m: Minutes| {
+        if m.0 % 60 == 0 {
+            format!("{} h", m.0 / 60)
+        } else {
+            format!("{} min", m.0)
+        }
+    };
+    format!(
+        "Session settings of {domain} (session {}, idle {}, cookie {})",
+        hours(s.session_lifetime),
+        hours(s.idle_session_lifetime),
+        s.cookie_mode.as_str()
+    )
+}
+
 /// A create that failed after the tenant may have changed: the object Terraform keeps
 /// (tainted) so the originals recorded before the change are not forgotten. Its values
 /// are the last ones known to be in the tenant, `before` (read before the change, or the
@@ -1136,6 +1234,65 @@ mod tests {
         assert!(validate(&generated, None, Echo::Value).is_empty());
         let p = plan(Some(&st), &generated, Some("t"), None);
         assert_eq!(p, st);
+    }
+
+    #[test]
+    fn generated_config_has_one_spelling_per_lifetime_and_plans_clean() {
+        let st = state_from_import(&settings([10080, 181, 4320, 15]), "t");
+        let cfg = generated_config(&st);
+        assert_eq!(cfg.session_lifetime, n(168));
+        assert!(cfg.session_lifetime_in_minutes.is_null());
+        assert_eq!(cfg.idle_session_lifetime_in_minutes, n(181));
+        assert!(cfg.idle_session_lifetime.is_null());
+        assert!(cfg.id.is_null() && cfg.original_settings.is_null());
+        assert!(cfg.restore_on_destroy.is_null());
+        assert!(validate(&cfg, None, Echo::Value).is_empty());
+        assert_eq!(plan(Some(&st), &cfg, Some("t"), None), st);
+        // A state with both spellings (after an apply) keeps the natural one.
+        let applied = state_after_read(
+            &SessionModel::default(),
+            &settings([10080, 181, 4320, 15]),
+            "t",
+            None,
+        );
+        let cfg = generated_config(&applied);
+        assert!(validate(&cfg, None, Echo::Value).is_empty());
+        assert_eq!(cfg.session_lifetime, n(168));
+        assert!(cfg.session_lifetime_in_minutes.is_null());
+        assert_eq!(cfg.idle_session_lifetime_in_minutes, n(181));
+    }
+
+    #[test]
+    fn import_ids_name_the_providers_tenant() {
+        for ok in [
+            "t.example:8443",
+            "T.Example:8443",
+            "https://t.example:8443/",
+            "HTTPS://t.example:8443",
+            "current",
+            " CURRENT ",
+        ] {
+            assert!(check_import_id(ok, "t.example:8443").is_ok(), "{ok}");
+        }
+        for bad in [
+            "other.example",
+            "t.example",
+            "",
+            "https://u:pw@other.example",
+        ] {
+            let e = check_import_id(bad, "t.example:8443").unwrap_err();
+            assert!(e.detail.contains("t.example:8443"), "{e:?}");
+            assert!(!e.detail.contains("pw@"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn display_names_say_which_tenant() {
+        let d = display_name("t.example", &settings([10080, 90, 4320, 1440]));
+        assert_eq!(
+            d,
+            "Session settings of t.example (session 168 h, idle 90 min, cookie persistent)"
+        );
     }
 
     #[test]

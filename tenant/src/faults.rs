@@ -4,9 +4,10 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-/// A fault applied to the next matching request(s). `path_prefix: None` matches any path;
-/// `times` is how many requests it applies to. JSON form (control API):
-/// `{"kind":"status","code":429,"times":3,"retry_after":1}`.
+/// A fault applied to the next matching request(s). A request matches when its method
+/// equals `method` (case-insensitive; `None`: any method) and its path starts with
+/// `path_prefix` (`None`: any path). `times` is how many requests it applies to. JSON form
+/// (control API): `{"kind":"status","code":429,"times":3,"method":"PATCH","retry_after":1}`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
@@ -16,6 +17,8 @@ pub enum Fault {
         #[serde(default = "one")]
         times: u32,
         #[serde(default)]
+        method: Option<String>,
+        #[serde(default)]
         path_prefix: Option<String>,
     },
     /// Answer with Auth0's error JSON for `code`, optionally with `Retry-After` and
@@ -24,6 +27,8 @@ pub enum Fault {
         code: u16,
         #[serde(default = "one")]
         times: u32,
+        #[serde(default)]
+        method: Option<String>,
         #[serde(default)]
         path_prefix: Option<String>,
         #[serde(default)]
@@ -37,6 +42,8 @@ pub enum Fault {
         #[serde(default = "one")]
         times: u32,
         #[serde(default)]
+        method: Option<String>,
+        #[serde(default)]
         path_prefix: Option<String>,
     },
     /// Close the connection without any response; the request is not applied.
@@ -44,12 +51,16 @@ pub enum Fault {
         #[serde(default = "one")]
         times: u32,
         #[serde(default)]
+        method: Option<String>,
+        #[serde(default)]
         path_prefix: Option<String>,
     },
     /// 200 with truncated JSON; the request is not applied.
     MalformedBody {
         #[serde(default = "one")]
         times: u32,
+        #[serde(default)]
+        method: Option<String>,
         #[serde(default)]
         path_prefix: Option<String>,
     },
@@ -79,16 +90,39 @@ impl Fault {
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
-        let prefix = match self {
-            Fault::Latency { path_prefix, .. }
-            | Fault::Status { path_prefix, .. }
-            | Fault::HtmlError { path_prefix, .. }
-            | Fault::DropConnection { path_prefix, .. }
-            | Fault::MalformedBody { path_prefix, .. } => path_prefix,
+        let (want_method, want_prefix) = match self {
+            Fault::Latency {
+                method: m,
+                path_prefix: p,
+                ..
+            }
+            | Fault::Status {
+                method: m,
+                path_prefix: p,
+                ..
+            }
+            | Fault::HtmlError {
+                method: m,
+                path_prefix: p,
+                ..
+            }
+            | Fault::DropConnection {
+                method: m,
+                path_prefix: p,
+                ..
+            }
+            | Fault::MalformedBody {
+                method: m,
+                path_prefix: p,
+                ..
+            } => (m, p),
             // Only a settings write can be "applied".
             Fault::ApplyThenDrop { .. } => return method == "PATCH" && path == SETTINGS_PATH,
         };
-        prefix.as_deref().is_none_or(|p| path.starts_with(p))
+        want_method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && want_prefix.as_deref().is_none_or(|p| path.starts_with(p))
     }
 }
 
@@ -162,9 +196,18 @@ mod tests {
             f,
             Fault::DropConnection {
                 times: 1,
+                method: None,
                 path_prefix: None
             }
         ));
+        let f: Fault = serde_json::from_str(
+            r#"{"kind":"html_error","code":502,"method":"PATCH","path_prefix":"/api"}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(&f, Fault::HtmlError { code: 502, times: 1, method: Some(m), path_prefix: Some(p) }
+                if m == "PATCH" && p == "/api")
+        );
         let f: Fault = serde_json::from_str(r#"{"kind":"apply_then_drop","times":2}"#).unwrap();
         assert!(matches!(f, Fault::ApplyThenDrop { times: 2 }));
     }
@@ -175,11 +218,13 @@ mod tests {
         q.push(Fault::Latency {
             millis: 5,
             times: 10,
+            method: None,
             path_prefix: None,
         });
         q.push(Fault::Status {
             code: 503,
             times: 1,
+            method: None,
             path_prefix: Some("/api".into()),
             retry_after: None,
             reset_in_secs: None,
@@ -194,5 +239,31 @@ mod tests {
         assert!(matches!(p.action, Some(Fault::ApplyThenDrop { .. })));
         assert!(q.plan("PATCH", SETTINGS_PATH).action.is_none());
         assert_eq!(q.queue.len(), 1);
+    }
+
+    #[test]
+    fn method_and_path_must_both_match() {
+        let mut q = FaultQueue::default();
+        q.push(Fault::Status {
+            code: 503,
+            times: 1,
+            method: Some("patch".into()),
+            path_prefix: Some(SETTINGS_PATH.into()),
+            retry_after: None,
+            reset_in_secs: None,
+        });
+        assert!(
+            q.plan("GET", SETTINGS_PATH).action.is_none(),
+            "GET: wrong method"
+        );
+        assert!(
+            q.plan("PATCH", "/oauth/token").action.is_none(),
+            "wrong path"
+        );
+        assert!(matches!(
+            q.plan("PATCH", SETTINGS_PATH).action,
+            Some(Fault::Status { code: 503, .. })
+        ));
+        assert!(q.queue.is_empty(), "used up");
     }
 }

@@ -9,6 +9,7 @@
 //! println!("AUTH0_DOMAIN={}", tenant.url());
 //! # Ok(()) }
 //! ```
+#![forbid(unsafe_code)]
 
 mod api;
 mod control;

@@ -2,6 +2,7 @@
 //!
 //! Prints `AUTH0_DOMAIN=…`, `AUTH0_CLIENT_ID=…`, `AUTH0_CLIENT_SECRET=…`,
 //! `AUTH0_API_TOKEN=…` (one per line) once listening, then serves until SIGINT/SIGTERM.
+#![forbid(unsafe_code)]
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -1,4 +1,5 @@
 //! Token endpoint, auth, settings GET/PATCH and rate limiting over real HTTP.
+#![forbid(unsafe_code)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The standalone `local-tenant` binary.
+#![forbid(unsafe_code)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -1,4 +1,5 @@
 //! Each injected fault kind, and the HTTP control API.
+#![forbid(unsafe_code)]
 
 mod common;
 
@@ -8,11 +9,25 @@ use common::*;
 use local_tenant::{Fault, SessionState};
 use serde_json::{json, Value};
 
-fn status(code: u16, times: u32, prefix: Option<&str>) -> Fault {
+/// `times` answers with HTTP `code` to any request (any method, any path).
+fn any_request_status(code: u16, times: u32) -> Fault {
     Fault::Status {
         code,
         times,
-        path_prefix: prefix.map(String::from),
+        method: None,
+        path_prefix: None,
+        retry_after: None,
+        reset_in_secs: None,
+    }
+}
+
+/// `times` answers with HTTP `code` to PATCH /api/v2/tenants/settings only.
+fn settings_patch_status(code: u16, times: u32) -> Fault {
+    Fault::Status {
+        code,
+        times,
+        method: Some("PATCH".into()),
+        path_prefix: Some(SETTINGS.into()),
         retry_after: None,
         reset_in_secs: None,
     }
@@ -24,6 +39,7 @@ async fn latency_delays_then_answers() {
     t.inject(Fault::Latency {
         millis: 300,
         times: 1,
+        method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     let started = Instant::now();
@@ -40,6 +56,7 @@ async fn status_faults_use_auth0_shapes_and_headers() {
     t.inject(Fault::Status {
         code: 429,
         times: 2,
+        method: None,
         path_prefix: None,
         retry_after: Some(3),
         reset_in_secs: Some(7),
@@ -72,9 +89,11 @@ async fn status_faults_use_auth0_shapes_and_headers() {
         )
     );
 
-    t.inject(status(503, 1, Some(SETTINGS)));
+    t.inject(settings_patch_status(503, 1));
     let (s, b) = json(get(&t, "/api/v2/other", API_TOKEN).await).await;
-    assert_eq!(s, 404, "prefix does not match: {b}");
+    assert_eq!(s, 404, "path does not match: {b}");
+    let (s, b) = json(get(&t, SETTINGS, API_TOKEN).await).await;
+    assert_eq!(s, 200, "method does not match: {b}");
     let (s, b) = json(patch(&t, r#"{"session_lifetime":5}"#, API_TOKEN).await).await;
     assert_eq!(
         (s, b),
@@ -86,7 +105,7 @@ async fn status_faults_use_auth0_shapes_and_headers() {
     assert_eq!(t.stored_minutes(), SessionState::default(), "not applied");
     assert_eq!(get(&t, SETTINGS, API_TOKEN).await.status(), 200);
     let statuses: Vec<u16> = t.requests().iter().map(|r| r.status).collect();
-    assert_eq!(statuses, [429, 429, 404, 503, 200]);
+    assert_eq!(statuses, [429, 429, 404, 200, 503, 200]);
 }
 
 #[tokio::test]
@@ -95,6 +114,7 @@ async fn html_error_from_a_proxy() {
     t.inject(Fault::HtmlError {
         code: 502,
         times: 1,
+        method: None,
         path_prefix: None,
     });
     let r = get(&t, SETTINGS, API_TOKEN).await;
@@ -112,6 +132,7 @@ async fn drop_connection_sends_nothing_and_applies_nothing() {
     let t = start().await;
     t.inject(Fault::DropConnection {
         times: 1,
+        method: None,
         path_prefix: None,
     });
     let r = client()
@@ -136,6 +157,7 @@ async fn malformed_body_is_not_json_and_applies_nothing() {
     let t = start().await;
     t.inject(Fault::MalformedBody {
         times: 1,
+        method: Some("PATCH".into()),
         path_prefix: Some(SETTINGS.into()),
     });
     let r = patch(&t, r#"{"session_lifetime":5}"#, API_TOKEN).await;
@@ -172,7 +194,7 @@ async fn apply_then_drop_applies_patches_only() {
 #[tokio::test]
 async fn clear_faults() {
     let t = start().await;
-    t.inject(status(500, 10, None));
+    t.inject(any_request_status(500, 10));
     t.clear_faults();
     assert_eq!(get(&t, SETTINGS, API_TOKEN).await.status(), 200);
 }
@@ -268,6 +290,7 @@ async fn control_routes_bypass_rate_limit_and_faults() {
     let t = local_tenant::LocalTenant::start(cfg).await.unwrap();
     t.inject(Fault::DropConnection {
         times: 100,
+        method: None,
         path_prefix: None,
     });
     for _ in 0..3 {

@@ -1,10 +1,13 @@
-//! Replays the recorded Auth0 traffic in /work/shared/fixtures/auth0-recordings against
-//! the local tenant and checks statuses and the shape of session-related fields.
+//! Replays recorded real Auth0 traffic (tests/fixtures/auth0-recordings, byte-identical
+//! copies of upstream recordings; SOURCES.md there says where each comes from, under which
+//! license) against the local tenant and checks statuses and the shape of session-related
+//! fields. Every file listed in `RECORDINGS` must be present: a missing one fails the test.
 //!
 //! The recordings are go-vcr YAML (parsed here with a small reader that handles just the
 //! keys used) and one nock JSON file. Placeholders are mapped onto the local tenant:
 //! client `test-client_id` / `test-client_secret`, the audience becomes the tenant's,
 //! and `test-client_assertion` becomes a well-formed assertion.
+#![forbid(unsafe_code)]
 
 mod common;
 
@@ -134,25 +137,49 @@ fn parse_nock(text: &str) -> Vec<Interaction> {
 }
 
 fn recordings_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/auth0-recordings")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/auth0-recordings")
 }
 
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            collect_files(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "json")
-        ) {
-            out.push(p);
+/// Every recording the replay needs, relative to `recordings_dir()`, with the number of
+/// interactions in it. Listed rather than discovered, so a lost file is a failure, not
+/// a smaller replay.
+const RECORDINGS: [(&str, usize); 8] = [
+    ("auth0-deploy-cli/should-deploy-yaml-config-with-keyword-replacements.json", 3),
+    ("go-auth0/TestTenantManager.yaml", 6),
+    ("go-auth0/authentication/TestLoginWithAuthCode/Should_throw_for_an_invalid_code.yaml", 1),
+    ("go-auth0/authentication/TestLoginWithClientCredentials/Should_return_tokens.yaml", 1),
+    (
+        "go-auth0/authentication/TestLoginWithClientCredentials/Should_support_using_private_key_jwt_auth.yaml",
+        1,
+    ),
+    ("terraform-provider-auth0/TestAccDataSourceTenant.yaml", 15),
+    ("terraform-provider-auth0/TestAccTenantDefaults.yaml", 5),
+    ("terraform-provider-auth0/TestAccTenant_Main.yaml", 20),
+];
+
+/// The recordings directory holds exactly the listed files (plus SOURCES.md), so a new
+/// recording is not silently left out of the replay either.
+#[test]
+fn every_recording_is_listed_and_present() {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, root, out);
+            } else {
+                out.push(p.strip_prefix(root).unwrap().display().to_string());
+            }
         }
     }
+    let dir = recordings_dir();
+    assert!(dir.is_dir(), "{} is missing", dir.display());
+    let mut found = Vec::new();
+    walk(&dir, &dir, &mut found);
+    found.sort();
+    let mut want: Vec<String> = RECORDINGS.iter().map(|(f, _)| f.to_string()).collect();
+    want.push("SOURCES.md".into());
+    want.sort();
+    assert_eq!(found, want);
 }
 
 /// Put the tenant in the state the recording started from, as far as session fields go,
@@ -290,22 +317,17 @@ async fn replay_token(t: &LocalTenant, file: &str, it: &Interaction) {
 #[tokio::test]
 async fn recordings_replay_against_local_tenant() {
     let dir = recordings_dir();
-    if !dir.is_dir() {
-        println!("note: {} not found; replay skipped", dir.display());
-        return;
-    }
-    let mut files = Vec::new();
-    collect_files(&dir, &mut files);
     let mut replayed = 0;
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let file = path.strip_prefix(&dir).unwrap().display().to_string();
+    for (file, count) in RECORDINGS {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("recording {} is missing: {e}", path.display()));
         let interactions = if file.ends_with(".json") {
             parse_nock(&text)
         } else {
             parse_vcr(&text)
         };
-        assert!(!interactions.is_empty(), "{file}: nothing parsed");
+        assert_eq!(interactions.len(), count, "{file}: interactions parsed");
         let cfg = TenantConfig {
             client_id: "test-client_id".into(),
             client_secret: "test-client_secret".into(),
@@ -323,7 +345,7 @@ async fn recordings_replay_against_local_tenant() {
         }
         for it in &interactions {
             if it.path == TOKEN {
-                replay_token(&t, &file, it).await;
+                replay_token(&t, file, it).await;
             } else if it.path.starts_with(SETTINGS) {
                 let req = client().request(
                     it.method.parse().unwrap(),
@@ -343,7 +365,7 @@ async fn recordings_replay_against_local_tenant() {
                 assert_eq!(status, it.status, "{ctx}: {got}");
                 let want: Value = serde_json::from_str(&it.response_body).unwrap();
                 compare_settings(
-                    &file,
+                    file,
                     it,
                     want.as_object().unwrap(),
                     got.as_object().expect("object"),
@@ -355,7 +377,8 @@ async fn recordings_replay_against_local_tenant() {
         }
     }
     println!("replayed {replayed} recorded interactions");
-    assert!(replayed >= 50, "only {replayed} interactions replayed");
+    let total: usize = RECORDINGS.iter().map(|(_, n)| n).sum();
+    assert_eq!(replayed, total);
 }
 
 #[test]

@@ -8,8 +8,9 @@ use std::process::{Command, Stdio};
 use local_tenant::{LocalTenant, TenantConfig};
 
 /// The Terraform binaries to test with: `TF_E2E_TERRAFORMS` (colon-separated, set by
-/// `make test`), else whatever `scripts/ensure-terraform` provides. Never empty: when no
-/// Terraform is installed, the script bootstraps one.
+/// `make test` and `make test-matrix` from `scripts/terraform-versions`), else whatever
+/// `scripts/ensure-terraform` provides. Never empty: when no Terraform is installed, the
+/// script bootstraps one.
 pub fn terraforms() -> Vec<PathBuf> {
     if let Ok(list) = std::env::var("TF_E2E_TERRAFORMS") {
         let v: Vec<PathBuf> = list
@@ -33,16 +34,53 @@ pub fn terraforms() -> Vec<PathBuf> {
     vec![PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())]
 }
 
-pub fn version_of(tf: &Path) -> (u32, u32) {
-    let out = Command::new(tf).arg("version").output().unwrap();
+/// `tf`'s version as printed by `terraform version`, e.g. "1.6.6". Panics when `tf` does
+/// not say, since every test would be meaningless then.
+pub fn full_version(tf: &Path) -> String {
+    let out = Command::new(tf)
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {} version: {e}", tf.display()));
     let text = String::from_utf8_lossy(&out.stdout);
-    let v = text
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("Terraform v");
-    let mut it = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-    (it.next().unwrap_or(0), it.next().unwrap_or(0))
+    let first = text.lines().next().unwrap_or("");
+    match first.strip_prefix("Terraform v") {
+        Some(v) if v.split('.').count() >= 3 => v.trim().to_string(),
+        _ => panic!("{} version printed {text:?}", tf.display()),
+    }
+}
+
+/// `tf`'s (major, minor) version, e.g. (1, 12).
+pub fn version_of(tf: &Path) -> (u32, u32) {
+    let v = full_version(tf);
+    let mut it = v.split('.').map(|p| p.parse::<u32>().unwrap());
+    (it.next().unwrap(), it.next().unwrap())
+}
+
+/// Whether `tf` is at least Terraform `min` (major, minor), for a check that needs a newer
+/// Terraform. When it is not, prints `SKIPPED: <what> on Terraform X.Y.Z: needs >= A.B`
+/// straight to the test process's stderr (visible even when the test passes and its output
+/// is captured) and returns false, so a skipped check is never a silent pass:
+///
+/// ```ignore
+/// if require(&tf, (1, 12), "import by identity") {
+///     // ... the check ...
+/// }
+/// ```
+pub fn require(tf: &Path, min: (u32, u32), what: &str) -> bool {
+    if version_of(tf) >= min {
+        return true;
+    }
+    let line = format!(
+        "SKIPPED: {what} on Terraform {}: needs >= {}.{}\n",
+        full_version(tf),
+        min.0,
+        min.1
+    );
+    // Not eprintln!: libtest captures that for passing tests.
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    false
 }
 
 pub struct Workspace {
