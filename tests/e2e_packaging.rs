@@ -878,5 +878,54 @@ async fn beside_official_example_takes_over_with_no_change() {
             ),
         );
         imports_with_no_change(&ws, "generated configuration with provider added").await;
+
+        // terraform query: Terraform writes `provider = auth0` (the provider's type name,
+        // not the list block's local name) into the generated resource and import block,
+        // which names the official provider, as the guide says.
+        if !require(&tf, (1, 14), "terraform query beside the official provider") {
+            continue;
+        }
+        let (ws, _) = beside_official_workspace(&tf, &split).await;
+        ws.write("main.tf", &without_resource);
+        ws.write(
+            "tenant.tfquery.hcl",
+            &format!(
+                "list \"auth0_tenant_session\" \"tenant\" {{\n  provider = {}\n}}\n",
+                split.our_name
+            ),
+        );
+        ws.ok(&["query", "-no-color", "-generate-config-out=generated.tf"])
+            .await;
+        let generated = ws.read("generated.tf");
+        let provider_lines: Vec<String> = generated
+            .lines()
+            .filter(|l| l.trim_start().starts_with("provider "))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(
+            provider_lines,
+            ["provider = auth0", "provider = auth0"],
+            "the guide says Terraform writes `provider = auth0` into the generated resource \
+             and import block; update it:\n{generated}"
+        );
+        let (code, plan) = ws.plan_code().await;
+        assert_eq!(
+            code,
+            1,
+            "as generated, it goes to auth0/auth0:\n{}",
+            plan.all()
+        );
+        let fixed: Vec<String> = generated
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with("provider ") {
+                    format!("  provider = {}", split.our_name)
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        ws.write("generated.tf", &(fixed.join("\n") + "\n"));
+        imports_with_no_change(&ws, "terraform query's configuration, provider replaced").await;
     }
 }

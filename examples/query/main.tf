@@ -17,5 +17,6 @@ terraform {
 }
 
 # AUTH0_DOMAIN and credentials from the environment. Beside the official provider, use
-# this provider's own local name here and in the list block's `provider`.
+# this provider's own local name here and in the list block's `provider`, and put it in
+# place of the `provider = auth0` Terraform writes into the generated blocks.
 provider "auth0" {}

@@ -66,6 +66,11 @@ pub fn pages(root: &std::path::Path) -> std::io::Result<Vec<Page>> {
             "templates/data-sources/tenant_session.md.tmpl",
             super::tenant_session_data_source::schema(),
         ),
+        Page::with_schema(
+            "list-resources/tenant_session.md",
+            "templates/list-resources/tenant_session.md.tmpl",
+            super::tenant_session::list_schema(),
+        ),
     ];
     let mut guides = Vec::new();
     match std::fs::read_dir(root.join(GUIDES_DIR)) {
