@@ -39,20 +39,26 @@ fn squash(text: &str) -> String {
 async fn provider_configuration_errors() {
     // (name, provider block body, error summary, line of main.tf the error points at:
     // the offending attribute, or the provider block's first line).
+    // A well-formed key, so the conflict is the only thing wrong in its case.
+    let key = common::rsa_key_pem().replace('\n', "\\n");
+    let conflicting = format!(
+        "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_secret = \"s\"\n  client_assertion_private_key = \"{key}\""
+    );
     let cases: &[(&str, &str, &str, u32)] = &[
         ("missing domain", "  api_token = \"t\"", "Missing Auth0 domain", 6),
         ("domain with a path", "  domain = \"https://t.example.invalid/api/v2\"\n  api_token = \"t\"", "Invalid domain", 7),
         ("http to a remote host", "  domain = \"http://t.example.invalid\"\n  api_token = \"t\"", "Invalid domain", 7),
         (
             "conflicting credentials",
-            "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_secret = \"s\"\n  client_assertion_private_key = \"k\"",
+            &conflicting,
             "Conflicting credentials",
             10,
         ),
         (
+            // Refused at validate, before the provider is configured.
             "malformed private key",
             "  domain = \"t.example.invalid\"\n  client_id = \"id\"\n  client_assertion_private_key = \"not a key\"",
-            "Invalid provider configuration",
+            "Invalid client_assertion_private_key",
             9,
         ),
         (
@@ -152,8 +158,9 @@ async fn lifetime_errors() {
             text.contains("Warning: idle_session_lifetime may be above your plan's system limit")
                 && text.contains(at)
                 && squash(&text).contains(
-                    "idle_session_lifetime is 100 h. Auth0 caps idle sessions at 72 h on \
-                     self-service plans and 2400 h on enterprise plans."
+                    "Auth0 caps idle sessions at 72 h on self-service plans and 2400 h on \
+                     enterprise plans. idle_session_lifetime is 100 h. Set tenant_plan in the \
+                     provider block to say which applies."
                 ),
             "{tf:?} {text}"
         );

@@ -65,6 +65,7 @@ struct Inner {
     auth: Auth,
     retry: RetryPolicy,
     request_timeout: Duration,
+    log_bodies: bool,
     tokens: TokenCache,
     token_requests: AtomicU64,
 }
@@ -269,6 +270,7 @@ impl Client {
                 auth,
                 retry: cfg.retry,
                 request_timeout: cfg.request_timeout,
+                log_bodies: cfg.log_bodies,
                 tokens: TokenCache::default(),
                 token_requests: AtomicU64::new(0),
             }),
@@ -710,6 +712,22 @@ impl Inner {
                         body_len = reply.body.len(),
                         "auth0 api reply"
                     );
+                    // `debug` in the provider block. Management API bodies here are
+                    // session settings only; the token endpoint's carry secrets.
+                    if self.log_bodies && req.path != TOKEN_PATH {
+                        let sent = match req.body {
+                            Body::Json(v) => v.to_string(),
+                            Body::Empty | Body::Form(_) => String::new(),
+                        };
+                        debug!(
+                            method = %req.method,
+                            path = req.path,
+                            status = reply.status,
+                            request_body = %sent,
+                            response_body = %String::from_utf8_lossy(&reply.body),
+                            "auth0 api exchange"
+                        );
+                    }
                     match reply.status {
                         429 => {
                             let asked = rate_limit_wait(&reply.headers, now_unix().as_secs_f64());

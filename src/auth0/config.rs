@@ -25,6 +25,9 @@ pub struct ClientConfig {
     /// Limit for one HTTP exchange (connect + send + whole body).
     pub request_timeout: Duration,
     pub user_agent: String,
+    /// Log the body of every Management API request and answer at DEBUG level (never
+    /// the token endpoint's, never headers).
+    pub log_bodies: bool,
 }
 
 impl ClientConfig {
@@ -37,6 +40,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             user_agent: default_user_agent(),
+            log_bodies: false,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The `provider "auth0"` block: its schema, validation, and the Auth0 client it builds.
-//! Every attribute falls back to its AUTH0_* environment variable.
+//! One table, [`SETTINGS`], drives the schema, the environment fallback of every setting,
+//! the checks on their shapes and the docs. A block copied from the official `auth0/auth0`
+//! provider either works or fails saying what to change.
 
 use serde::Deserialize;
 use tf_provider::value::Value;
@@ -7,7 +9,7 @@ use tf_provider::value::Value;
 use super::lifetimes::TenantPlan;
 use super::schema::{Attr, BlockSchema, Mode, Ty};
 use crate::auth0::{self, ClientConfig, Credentials};
-use crate::protocol::diagnostics::{attr_error, attr_warning, error};
+use crate::protocol::diagnostics::{attr_error, attr_warning, error, has_errors, warning};
 use crate::protocol::tfplugin6::Diagnostic;
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -28,69 +30,256 @@ pub struct ProviderModel {
     pub audience: Value<String>,
     #[serde(default)]
     pub tenant_plan: Value<String>,
+    #[serde(default)]
+    pub debug: Value<bool>,
+    #[serde(default)]
+    pub dynamic_credentials: Value<bool>,
+    #[serde(default)]
+    pub cli_login: Value<bool>,
+    #[serde(default)]
+    pub custom_domain_header: Value<String>,
 }
 
-/// Every attribute and the environment variable it falls back to.
-pub const ATTRS: [(&str, &str); 8] = [
-    ("domain", "AUTH0_DOMAIN"),
-    ("client_id", "AUTH0_CLIENT_ID"),
-    ("client_secret", "AUTH0_CLIENT_SECRET"),
-    ("api_token", "AUTH0_API_TOKEN"),
-    (
-        "client_assertion_private_key",
-        "AUTH0_CLIENT_ASSERTION_PRIVATE_KEY",
-    ),
-    (
-        "client_assertion_signing_alg",
-        "AUTH0_CLIENT_ASSERTION_SIGNING_ALG",
-    ),
-    ("audience", "AUTH0_AUDIENCE"),
-    ("tenant_plan", "AUTH0_TENANT_PLAN"),
+/// A setting of the provider block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SettingId {
+    Domain,
+    ClientId,
+    ClientSecret,
+    ApiToken,
+    ClientAssertionPrivateKey,
+    ClientAssertionSigningAlg,
+    Audience,
+    TenantPlan,
+    Debug,
+    DynamicCredentials,
+    CliLogin,
+    CustomDomainHeader,
+}
+
+/// What a setting holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// Text that is never shown or logged.
+    Secret,
+    /// Multi-line text (a PEM key), also secret.
+    SecretLines,
+    /// `true` / `false`; in the environment also `1`/`0`, `on`/`off`.
+    Flag,
+}
+
+/// One row of the table.
+pub struct Setting {
+    pub id: SettingId,
+    pub name: &'static str,
+    pub env: &'static str,
+    pub kind: Kind,
+    pub description: &'static str,
+    /// A credential: with `dynamic_credentials` it may be unknown until apply.
+    pub credential: bool,
+}
+
+pub const SETTINGS: [Setting; 12] = [
+    Setting {
+        id: SettingId::Domain,
+        name: "domain",
+        env: "AUTH0_DOMAIN",
+        kind: Kind::Text,
+        credential: false,
+        description: "Your Auth0 tenant's domain, e.g. `example.eu.auth0.com` (HTTPS implied), or an \
+            `https://` URL. `http://` is accepted only for loopback hosts (local test tenants). No path, \
+            user name or password.",
+    },
+    Setting {
+        id: SettingId::ClientId,
+        name: "client_id",
+        env: "AUTH0_CLIENT_ID",
+        kind: Kind::Text,
+        credential: true,
+        description: "Client ID of a machine-to-machine application authorised for the Auth0 Management \
+            API with the scopes `read:tenant_settings` and `update:tenant_settings`.",
+    },
+    Setting {
+        id: SettingId::ClientSecret,
+        name: "client_secret",
+        env: "AUTH0_CLIENT_SECRET",
+        kind: Kind::Secret,
+        credential: true,
+        description: "That application's client secret.",
+    },
+    Setting {
+        id: SettingId::ApiToken,
+        name: "api_token",
+        env: "AUTH0_API_TOKEN",
+        kind: Kind::Secret,
+        credential: true,
+        description: "A static Management API access token; wins over client credentials, but cannot be \
+            refreshed when it expires.",
+    },
+    Setting {
+        id: SettingId::ClientAssertionPrivateKey,
+        name: "client_assertion_private_key",
+        env: "AUTH0_CLIENT_ASSERTION_PRIVATE_KEY",
+        kind: Kind::SecretLines,
+        credential: true,
+        description: "PEM private key (PKCS#8 or PKCS#1 RSA) for Private Key JWT client authentication, \
+            used with `client_id` when no client secret is set.",
+    },
+    Setting {
+        id: SettingId::ClientAssertionSigningAlg,
+        name: "client_assertion_signing_alg",
+        env: "AUTH0_CLIENT_ASSERTION_SIGNING_ALG",
+        kind: Kind::Text,
+        credential: true,
+        description: "Signing algorithm for the client assertion: `RS256`, `RS384` or `PS256`.",
+    },
+    Setting {
+        id: SettingId::Audience,
+        name: "audience",
+        env: "AUTH0_AUDIENCE",
+        kind: Kind::Text,
+        credential: true,
+        description: "Audience of the Management API tokens; defaults to `https://DOMAIN/api/v2/`.",
+    },
+    Setting {
+        id: SettingId::TenantPlan,
+        name: "tenant_plan",
+        env: "AUTH0_TENANT_PLAN",
+        kind: Kind::Text,
+        credential: false,
+        description: "`self-service` or `enterprise`: which Auth0 system limits apply to session \
+            lifetimes. Used only for plan-time warnings.",
+    },
+    Setting {
+        id: SettingId::Debug,
+        name: "debug",
+        env: "AUTH0_DEBUG",
+        kind: Kind::Flag,
+        credential: false,
+        description: "Log the body of every Management API request and answer at DEBUG level (shown with \
+            `TF_LOG=DEBUG` or `TF_LOG_PROVIDER=DEBUG`). Tokens, credentials and the token endpoint's \
+            exchanges are never logged. As in the official `auth0/auth0` provider.",
+    },
+    Setting {
+        id: SettingId::DynamicCredentials,
+        name: "dynamic_credentials",
+        env: "AUTH0_DYNAMIC_CREDENTIALS",
+        kind: Kind::Flag,
+        credential: false,
+        description: "Allow the credentials (`client_id`, `client_secret`, `api_token`, the client \
+            assertion settings, `audience`) to be unknown until apply, when they come from other \
+            resources. The `domain` must still be known. A plan that has to call Auth0 while they are \
+            unknown (refreshing an existing object, the data source, import, query) fails saying so.",
+    },
+    Setting {
+        id: SettingId::CliLogin,
+        name: "cli_login",
+        env: "AUTH0_CLI_LOGIN",
+        kind: Kind::Flag,
+        credential: false,
+        description: "Not supported: `true` is refused. The official provider reads the Auth0 CLI's login \
+            session from the system keyring; use `api_token` or client credentials instead. `false` is \
+            accepted, so a copied block that sets it works.",
+    },
+    Setting {
+        id: SettingId::CustomDomainHeader,
+        name: "custom_domain_header",
+        env: "AUTH0_CUSTOM_DOMAIN_HEADER",
+        kind: Kind::Text,
+        credential: false,
+        description: "Accepted for blocks copied from the official provider, with a warning: Auth0 (and \
+            the official provider's SDK) apply the `Auth0-Custom-Domain` header only to endpoints that \
+            send emails, never to the tenant settings this provider manages, so it has no effect here.",
+    },
 ];
 
+/// A setting's configured value.
+pub enum SettingValue<'a> {
+    Text(&'a Value<String>),
+    Flag(&'a Value<bool>),
+}
+
 impl ProviderModel {
-    /// The configured value of an attribute in [`ATTRS`].
-    pub fn get(&self, attr: &str) -> Option<&Value<String>> {
-        Some(match attr {
-            "domain" => &self.domain,
-            "client_id" => &self.client_id,
-            "client_secret" => &self.client_secret,
-            "api_token" => &self.api_token,
-            "client_assertion_private_key" => &self.client_assertion_private_key,
-            "client_assertion_signing_alg" => &self.client_assertion_signing_alg,
-            "audience" => &self.audience,
-            "tenant_plan" => &self.tenant_plan,
-            _ => return None,
-        })
+    pub fn value(&self, id: SettingId) -> SettingValue<'_> {
+        use SettingValue::{Flag, Text};
+        match id {
+            SettingId::Domain => Text(&self.domain),
+            SettingId::ClientId => Text(&self.client_id),
+            SettingId::ClientSecret => Text(&self.client_secret),
+            SettingId::ApiToken => Text(&self.api_token),
+            SettingId::ClientAssertionPrivateKey => Text(&self.client_assertion_private_key),
+            SettingId::ClientAssertionSigningAlg => Text(&self.client_assertion_signing_alg),
+            SettingId::Audience => Text(&self.audience),
+            SettingId::TenantPlan => Text(&self.tenant_plan),
+            SettingId::Debug => Flag(&self.debug),
+            SettingId::DynamicCredentials => Flag(&self.dynamic_credentials),
+            SettingId::CliLogin => Flag(&self.cli_login),
+            SettingId::CustomDomainHeader => Text(&self.custom_domain_header),
+        }
+    }
+
+    fn is_unknown(&self, id: SettingId) -> bool {
+        match self.value(id) {
+            SettingValue::Text(v) => v.is_unknown(),
+            SettingValue::Flag(v) => v.is_unknown(),
+        }
+    }
+
+    /// A text setting's value, when the configuration gives a known, non-empty one.
+    fn text(&self, id: SettingId) -> Option<&str> {
+        match self.value(id) {
+            SettingValue::Text(v) => known(v),
+            SettingValue::Flag(_) => None,
+        }
+    }
+
+    /// A flag's value, when the configuration gives a known one.
+    fn flag(&self, id: SettingId) -> Option<bool> {
+        match self.value(id) {
+            SettingValue::Flag(Value::Value(b)) => Some(*b),
+            _ => None,
+        }
     }
 }
 
+pub fn setting(id: SettingId) -> &'static Setting {
+    SETTINGS
+        .iter()
+        .find(|s| s.id == id)
+        .expect("every setting has a row in SETTINGS")
+}
+
 pub fn schema() -> BlockSchema {
-    let s = |name, desc: &str| Attr::new(name, Ty::String, Mode::Optional, desc);
+    let attrs = SETTINGS
+        .iter()
+        .map(|s| {
+            let ty = if s.kind == Kind::Flag {
+                Ty::Bool
+            } else {
+                Ty::String
+            };
+            let a = Attr::new(
+                s.name,
+                ty,
+                Mode::Optional,
+                format!("{} Env: `{}`.", s.description, s.env),
+            );
+            if matches!(s.kind, Kind::Secret | Kind::SecretLines) {
+                a.sensitive()
+            } else {
+                a
+            }
+        })
+        .collect();
     BlockSchema {
         version: 0,
-        description: "Manages an Auth0 tenant's session lifetimes through the Auth0 Management API. \
+        description:
+            "Manages an Auth0 tenant's session lifetimes through the Auth0 Management API. \
             Credentials come from this block or the AUTH0_* environment variables; a static \
             `api_token` wins over client credentials, which win over a private key JWT."
-            .into(),
-        attrs: vec![
-            s("domain", "Your Auth0 tenant's domain, e.g. `example.eu.auth0.com` (HTTPS implied), or an `https://` URL. \
-                `http://` is accepted only for loopback hosts (local test tenants). No path. Env: `AUTH0_DOMAIN`."),
-            s("client_id", "Client ID of a machine-to-machine application authorised for the Auth0 Management API \
-                with the scopes `read:tenant_settings` and `update:tenant_settings`. Env: `AUTH0_CLIENT_ID`."),
-            s("client_secret", "That application's client secret. Env: `AUTH0_CLIENT_SECRET`.").sensitive(),
-            s("api_token", "A static Management API access token; wins over client credentials, but cannot be \
-                refreshed when it expires. Env: `AUTH0_API_TOKEN`.").sensitive(),
-            s("client_assertion_private_key", "PEM private key (PKCS#8 or PKCS#1 RSA) for Private Key JWT client \
-                authentication, used with `client_id` when no client secret is set. \
-                Env: `AUTH0_CLIENT_ASSERTION_PRIVATE_KEY`.").sensitive(),
-            s("client_assertion_signing_alg", "Signing algorithm for the client assertion: `RS256`, `RS384` or \
-                `PS256`. Env: `AUTH0_CLIENT_ASSERTION_SIGNING_ALG`."),
-            s("audience", "Audience of the Management API tokens; defaults to `https://DOMAIN/api/v2/`. \
-                Env: `AUTH0_AUDIENCE`."),
-            s("tenant_plan", "`self-service` or `enterprise`: which Auth0 system limits apply to session lifetimes. \
-                Used only for plan-time warnings. Env: `AUTH0_TENANT_PLAN`."),
-        ],
+                .into(),
+        attrs,
     }
 }
 
@@ -101,6 +290,48 @@ fn known(v: &Value<String>) -> Option<&str> {
     }
 }
 
+/// An environment flag as the official provider reads them.
+fn parse_flag(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" => Some(true),
+        "0" | "false" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+fn cli_login_error(from_env: bool) -> Diagnostic {
+    let (summary, what) = if from_env {
+        ("AUTH0_CLI_LOGIN is not supported", "AUTH0_CLI_LOGIN=true")
+    } else {
+        ("cli_login is not supported", "cli_login = true")
+    };
+    let detail = format!(
+        "{what} asks for the Auth0 CLI's login session, which this provider cannot use (the official \
+         auth0/auth0 provider reads it from the system keyring). Remove it and set api_token \
+         (AUTH0_API_TOKEN), or client_id with client_secret or client_assertion_private_key \
+         (AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_CLIENT_ASSERTION_PRIVATE_KEY)."
+    );
+    if from_env {
+        error(summary, detail)
+    } else {
+        attr_error("cli_login", summary, detail)
+    }
+}
+
+fn custom_domain_header_warning(from_env: bool) -> Diagnostic {
+    let summary = "custom_domain_header has no effect here";
+    let detail = "Auth0 applies the Auth0-Custom-Domain header only to Management API endpoints that send \
+        emails (tickets, verification emails, users, invitations), and the official provider's SDK sends \
+        it only to those; the tenant settings this provider reads and writes are not among them, so the \
+        header is not sent. Remove custom_domain_header (AUTH0_CUSTOM_DOMAIN_HEADER) to silence this \
+        warning.";
+    if from_env {
+        warning(summary, detail)
+    } else {
+        attr_warning("custom_domain_header", summary, detail)
+    }
+}
+
 /// Checks what can be checked without the environment or the network: shapes of known
 /// values and contradictions written in the configuration itself. Messages never repeat a
 /// configured value: Terraform quotes the configuration line, and a value from a
@@ -108,17 +339,21 @@ fn known(v: &Value<String>) -> Option<&str> {
 /// user name, password or query.
 pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for (attr, env) in ATTRS {
-        if attr == "client_assertion_private_key" {
-            continue; // PEM is lines of text.
-        }
-        if let Some(v) = m.get(attr).and_then(known) {
-            if let Err(e) = auth0::credentials::no_control_characters(v, attr, env) {
-                diags.push(attr_error(attr, format!("Invalid {attr}"), e.to_string()));
+    for s in SETTINGS
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Text | Kind::Secret))
+    {
+        if let Some(v) = m.text(s.id) {
+            if let Err(e) = auth0::credentials::no_control_characters(v, s.name, s.env) {
+                diags.push(attr_error(
+                    s.name,
+                    format!("Invalid {}", s.name),
+                    e.to_string(),
+                ));
             }
         }
     }
-    if let Some(plan) = known(&m.tenant_plan) {
+    if let Some(plan) = m.text(SettingId::TenantPlan) {
         if TenantPlan::parse(plan).is_none() {
             diags.push(attr_error(
                 "tenant_plan",
@@ -127,7 +362,7 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
             ));
         }
     }
-    if let Some(alg) = known(&m.client_assertion_signing_alg) {
+    if let Some(alg) = m.text(SettingId::ClientAssertionSigningAlg) {
         if let Err(e) = alg.parse::<auth0::SigningAlg>() {
             diags.push(attr_error(
                 "client_assertion_signing_alg",
@@ -136,12 +371,12 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
             ));
         }
     }
-    if let Some(domain) = known(&m.domain) {
+    if let Some(domain) = m.text(SettingId::Domain) {
         if let Err(e) = auth0::config::parse_domain(domain) {
             diags.push(attr_error("domain", "Invalid domain", e.to_string()));
         }
     }
-    if let Some(key) = known(&m.client_assertion_private_key) {
+    if let Some(key) = m.text(SettingId::ClientAssertionPrivateKey) {
         if let Err(e) = auth0::credentials::parse_private_key(key) {
             diags.push(attr_error(
                 "client_assertion_private_key",
@@ -150,7 +385,15 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
             ));
         }
     }
-    if known(&m.client_secret).is_some() && known(&m.client_assertion_private_key).is_some() {
+    if m.flag(SettingId::CliLogin) == Some(true) {
+        diags.push(cli_login_error(false));
+    }
+    if m.text(SettingId::CustomDomainHeader).is_some() {
+        diags.push(custom_domain_header_warning(false));
+    }
+    let secret = m.text(SettingId::ClientSecret).is_some();
+    let key = m.text(SettingId::ClientAssertionPrivateKey).is_some();
+    if secret && key {
         diags.push(attr_error(
             "client_assertion_private_key",
             "Conflicting credentials",
@@ -158,9 +401,7 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
              for the same application to authenticate.",
         ));
     }
-    if known(&m.api_token).is_some()
-        && (known(&m.client_secret).is_some() || known(&m.client_assertion_private_key).is_some())
-    {
+    if m.text(SettingId::ApiToken).is_some() && (secret || key) {
         diags.push(attr_warning(
             "api_token",
             "api_token overrides client credentials",
@@ -186,61 +427,129 @@ impl Env for ProcessEnv {
 
 /// The provider's resolved settings.
 pub struct Configured {
-    pub client: auth0::Client,
+    /// The tenant (`host[:port]`), always known once configured.
+    pub domain: String,
     pub tenant_plan: Option<TenantPlan>,
+    /// None while `dynamic_credentials` lets the credentials be unknown (plan only).
+    client: Option<auth0::Client>,
 }
 
-fn resolve(
-    v: &Value<String>,
-    attr: &'static str,
-    env_key: &str,
+impl Configured {
+    /// The client, or why there is none yet.
+    pub fn client(&self) -> Result<&auth0::Client, Diagnostic> {
+        self.client.as_ref().ok_or_else(|| {
+            error(
+                "Credentials not known yet",
+                format!(
+                    "dynamic_credentials = true let the provider start before its credentials are known, \
+                     but this step has to call Auth0 ({}). Apply the resources the credentials come from \
+                     first (terraform apply -target=ADDRESS), then run this again.",
+                    self.domain
+                ),
+            )
+        })
+    }
+}
+
+/// The value of a setting from the configuration or its environment variable: Ok(None)
+/// when neither gives one; Err(()) when the configuration's value is unknown.
+fn resolve_text(m: &ProviderModel, s: &Setting, env: &dyn Env) -> Result<Option<String>, ()> {
+    match m.value(s.id) {
+        SettingValue::Text(Value::Value(v)) if !v.is_empty() => Ok(Some(v.clone())),
+        SettingValue::Text(Value::Unknown) | SettingValue::Flag(Value::Unknown) => Err(()),
+        _ => Ok(env.get(s.env)),
+    }
+}
+
+/// A flag from the configuration or its environment variable (false when neither).
+fn resolve_flag(
+    m: &ProviderModel,
+    s: &Setting,
     env: &dyn Env,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    match v {
-        Value::Value(s) if !s.is_empty() => Some(s.clone()),
-        Value::Unknown => {
-            diags.push(attr_error(
-                attr,
-                format!("{attr} is not known yet"),
-                format!(
-                    "{attr} depends on a value that is only known after apply. The provider needs it to \
-                     talk to Auth0; apply the resources it depends on first (terraform apply -target=...)."
-                ),
+) -> bool {
+    if let Some(b) = m.flag(s.id) {
+        return b;
+    }
+    match env.get(s.env).map(|v| (parse_flag(&v), v)) {
+        None => false,
+        Some((Some(b), _)) => b,
+        Some((None, _)) => {
+            diags.push(error(
+                format!("Invalid {}", s.env),
+                format!("{} must be true or false (or 1/0, on/off).", s.env),
             ));
-            None
+            false
         }
-        _ => env.get(env_key),
     }
 }
 
 /// Builds the client from configuration and environment. No network I/O.
 pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Diagnostic>> {
     let mut diags = validate(m);
-    let mut resolved: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-    for (attr, env_key) in ATTRS {
-        let v = m.get(attr).unwrap_or(&Value::Null);
-        if let Some(found) = resolve(v, attr, env_key, env, &mut diags) {
-            resolved.insert(attr, found);
+    let dynamic = resolve_flag(m, setting(SettingId::DynamicCredentials), env, &mut diags);
+    let debug = resolve_flag(m, setting(SettingId::Debug), env, &mut diags);
+    if resolve_flag(m, setting(SettingId::CliLogin), env, &mut diags)
+        && m.flag(SettingId::CliLogin).is_none()
+    {
+        diags.push(cli_login_error(true));
+    }
+    let mut texts = std::collections::HashMap::new();
+    let mut pending = false;
+    for s in SETTINGS.iter().filter(|s| s.kind != Kind::Flag) {
+        match resolve_text(m, s, env) {
+            Ok(Some(v)) => {
+                texts.insert(s.id, v);
+            }
+            Ok(None) => {}
+            Err(()) if s.credential && dynamic => pending = true,
+            Err(()) => {
+                let hint = if s.credential {
+                    " Or set dynamic_credentials = true to let the provider plan without them (nothing \
+                     that needs Auth0 can run until they are known)."
+                } else {
+                    ""
+                };
+                diags.push(attr_error(
+                    s.name,
+                    format!("{} is not known yet", s.name),
+                    format!(
+                        "{} depends on a value that is only known after apply. The provider needs it to \
+                         talk to Auth0; apply the resources it depends on first (terraform apply \
+                         -target=...).{hint}",
+                        s.name
+                    ),
+                ));
+            }
         }
     }
-    let mut take = |attr: &str| resolved.remove(attr);
-    let (domain, client_id, client_secret, api_token, key, alg, audience, plan) = (
-        take("domain"),
-        take("client_id"),
-        take("client_secret"),
-        take("api_token"),
-        take("client_assertion_private_key"),
-        take("client_assertion_signing_alg"),
-        take("audience"),
-        take("tenant_plan"),
-    );
-    let tenant_plan = match plan.as_deref() {
+    for flag in [
+        SettingId::Debug,
+        SettingId::DynamicCredentials,
+        SettingId::CliLogin,
+    ] {
+        if m.is_unknown(flag) {
+            let name = setting(flag).name;
+            diags.push(attr_error(
+                name,
+                format!("{name} is not known yet"),
+                format!("{name} must be known when the provider is configured."),
+            ));
+        }
+    }
+    if m.text(SettingId::CustomDomainHeader).is_none()
+        && texts.contains_key(&SettingId::CustomDomainHeader)
+    {
+        diags.push(custom_domain_header_warning(true));
+    }
+    let mut take = |id| texts.remove(&id);
+    let domain = take(SettingId::Domain);
+    let tenant_plan = match take(SettingId::TenantPlan).as_deref() {
         None => None,
         Some(p) => match TenantPlan::parse(p) {
             Some(p) => Some(p),
             None => {
-                if known(&m.tenant_plan).is_none() {
+                if m.text(SettingId::TenantPlan).is_none() {
                     diags.push(error(
                         "Invalid AUTH0_TENANT_PLAN",
                         "AUTH0_TENANT_PLAN must be \"self-service\" or \"enterprise\".",
@@ -250,7 +559,7 @@ pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Dia
             }
         },
     };
-    if crate::protocol::diagnostics::has_errors(&diags) {
+    if has_errors(&diags) {
         return Err(diags);
     }
     let Some(domain) = domain else {
@@ -261,26 +570,47 @@ pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Dia
              (e.g. example.eu.auth0.com).",
         )]);
     };
-    if let Some(d) = known(&m.domain).is_none().then_some(&domain) {
-        if let Err(e) = auth0::config::parse_domain(d) {
-            return Err(vec![error("Invalid AUTH0_DOMAIN", e.to_string())]);
-        }
+    let endpoint = auth0::config::parse_domain(&domain).map_err(|e| {
+        vec![match m.text(SettingId::Domain) {
+            Some(_) => attr_error("domain", "Invalid domain", e.to_string()),
+            None => error("Invalid AUTH0_DOMAIN", e.to_string()),
+        }]
+    })?;
+    if pending {
+        return Ok(Configured {
+            domain: endpoint.domain_id,
+            tenant_plan,
+            client: None,
+        });
     }
-    let credentials = Credentials::from_parts(api_token, client_id, client_secret, key, alg)
-        .map_err(|e| vec![config_diag(&e, m)])?;
+    let credentials = Credentials::from_parts(
+        take(SettingId::ApiToken),
+        take(SettingId::ClientId),
+        take(SettingId::ClientSecret),
+        take(SettingId::ClientAssertionPrivateKey),
+        take(SettingId::ClientAssertionSigningAlg),
+    )
+    .map_err(|e| vec![config_diag(&e, m)])?;
     let mut cfg = ClientConfig::new(domain, credentials);
-    cfg.audience = audience;
+    cfg.audience = take(SettingId::Audience);
+    cfg.log_bodies = debug;
     let client = auth0::Client::new(cfg).map_err(|e| vec![config_diag(&e, m)])?;
     Ok(Configured {
-        client,
+        domain: client.domain_id(),
         tenant_plan,
+        client: Some(client),
     })
 }
 
 /// A client configuration error as a diagnostic, on the attribute when the attribute is
 /// in the configuration (an error about an env var has no config line to point at).
 fn config_diag(e: &auth0::ConfigError, m: &ProviderModel) -> Diagnostic {
-    let in_config = |a: &str| m.get(a).and_then(known).is_some();
+    let in_config = |name: &str| {
+        SETTINGS
+            .iter()
+            .find(|s| s.name == name)
+            .is_some_and(|s| m.text(s.id).is_some())
+    };
     match e.attribute {
         Some(a) if in_config(a) => attr_error(a, "Invalid provider configuration", e.to_string()),
         _ => error("Invalid provider configuration", e.to_string()),
@@ -315,6 +645,107 @@ mod tests {
                 Some(Selector::AttributeName(n)) => Some(n.clone()),
                 _ => None,
             })
+    }
+
+    #[test]
+    fn every_setting_has_one_row() {
+        use SettingId::*;
+        for id in [
+            Domain,
+            ClientId,
+            ClientSecret,
+            ApiToken,
+            ClientAssertionPrivateKey,
+            ClientAssertionSigningAlg,
+            Audience,
+            TenantPlan,
+            Debug,
+            DynamicCredentials,
+            CliLogin,
+            CustomDomainHeader,
+        ] {
+            assert_eq!(SETTINGS.iter().filter(|s| s.id == id).count(), 1, "{id:?}");
+        }
+        let names: Vec<&str> = schema().attrs.iter().map(|a| a.name).collect();
+        assert_eq!(names.len(), SETTINGS.len());
+        assert!(schema()
+            .attrs
+            .iter()
+            .all(|a| a.description.contains("Env: `AUTH0_")));
+    }
+
+    #[test]
+    fn a_block_copied_from_the_official_provider_works_or_says_what_to_change() {
+        let flags = |pairs: &[(&str, bool)]| -> ProviderModel {
+            let json: serde_json::Map<String, serde_json::Value> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::Bool(*v)))
+                .chain([(
+                    "api_token".to_string(),
+                    serde_json::Value::String("t".into()),
+                )])
+                .chain([(
+                    "domain".to_string(),
+                    serde_json::Value::String("t.example.invalid".into()),
+                )])
+                .collect();
+            serde_json::from_value(serde_json::Value::Object(json)).unwrap()
+        };
+        let none = MapEnv(HashMap::new());
+        // debug and dynamic_credentials work; cli_login = false is accepted.
+        let c = configure(
+            &flags(&[
+                ("debug", true),
+                ("dynamic_credentials", true),
+                ("cli_login", false),
+            ]),
+            &none,
+        )
+        .ok()
+        .unwrap();
+        assert!(c.client().is_ok());
+        // cli_login = true says what to change, on the attribute; so does the env var.
+        let d = validate(&flags(&[("cli_login", true)]));
+        assert_eq!(attr_of(&d[0]).as_deref(), Some("cli_login"));
+        assert!(d[0].detail.contains("api_token"), "{:?}", d[0]);
+        let env = MapEnv(HashMap::from([("AUTH0_CLI_LOGIN", "on")]));
+        let Err(d) = configure(&flags(&[]), &env) else {
+            panic!("AUTH0_CLI_LOGIN=on must be refused")
+        };
+        assert!(d[0].summary.contains("AUTH0_CLI_LOGIN"), "{d:?}");
+        let env = MapEnv(HashMap::from([("AUTH0_DEBUG", "maybe")]));
+        let Err(d) = configure(&flags(&[]), &env) else {
+            panic!("AUTH0_DEBUG=maybe must be refused")
+        };
+        assert!(d[0].detail.contains("true or false"), "{d:?}");
+        // custom_domain_header: accepted, with a warning saying it has no effect.
+        let d = validate(&model(&[("custom_domain_header", "login.example.com")]));
+        assert_eq!(attr_of(&d[0]).as_deref(), Some("custom_domain_header"));
+        assert!(!crate::protocol::diagnostics::has_errors(&d));
+    }
+
+    #[test]
+    fn dynamic_credentials_let_unknown_credentials_wait() {
+        let mut m = model(&[("domain", "t.example.invalid")]);
+        m.api_token = Value::Unknown;
+        let none = MapEnv(HashMap::new());
+        let Err(d) = configure(&m, &none) else {
+            panic!("unknown credentials need dynamic_credentials")
+        };
+        assert_eq!(attr_of(&d[0]).as_deref(), Some("api_token"));
+        assert!(
+            d[0].detail.contains("dynamic_credentials = true"),
+            "{:?}",
+            d[0]
+        );
+        m.dynamic_credentials = Value::Value(true);
+        let c = configure(&m, &none).ok().unwrap();
+        assert_eq!(c.domain, "t.example.invalid");
+        let e = c.client().unwrap_err();
+        assert!(e.summary.contains("Credentials not known yet"), "{e:?}");
+        // The domain itself must be known.
+        m.domain = Value::Unknown;
+        assert!(configure(&m, &none).is_err());
     }
 
     #[test]
@@ -387,7 +818,8 @@ mod tests {
         ]));
         let c = configure(&ProviderModel::default(), &env).ok().unwrap();
         assert_eq!(c.tenant_plan, Some(TenantPlan::Enterprise));
-        assert_eq!(c.client.token_requests(), 0);
+        assert_eq!(c.domain, "127.0.0.1:9");
+        assert_eq!(c.client().unwrap().token_requests(), 0);
     }
 
     #[test]
