@@ -190,7 +190,8 @@ pub const SETTINGS: [Setting; 12] = [
         credential: false,
         description: "Accepted for blocks copied from the official provider, with a warning: Auth0 (and \
             the official provider's SDK) apply the `Auth0-Custom-Domain` header only to endpoints that \
-            send emails, never to the tenant settings this provider manages, so it has no effect here.",
+            send emails or make links (users, tickets, verification emails, invitations), never to the \
+            tenant settings this provider manages, so it has no effect here.",
     },
 ];
 
@@ -321,7 +322,7 @@ fn cli_login_error(from_env: bool) -> Diagnostic {
 fn custom_domain_header_warning(from_env: bool) -> Diagnostic {
     let summary = "custom_domain_header has no effect here";
     let detail = "Auth0 applies the Auth0-Custom-Domain header only to Management API endpoints that send \
-        emails (tickets, verification emails, users, invitations), and the official provider's SDK sends \
+        emails or make links (users, tickets, verification emails, invitations), and the official provider's SDK sends \
         it only to those; the tenant settings this provider reads and writes are not among them, so the \
         header is not sent. Remove custom_domain_header (AUTH0_CUSTOM_DOMAIN_HEADER) to silence this \
         warning.";
