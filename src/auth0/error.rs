@@ -54,8 +54,6 @@ pub enum ApiErrorKind {
     InvalidResponse,
     /// Fetching an access token from `/oauth/token` failed.
     TokenEndpoint,
-    /// The caller gave up on the call (for callers that race a call against a stop signal).
-    Cancelled,
 }
 
 /// A failed Management API (or token endpoint) call.
@@ -109,19 +107,6 @@ impl ApiError {
         self
     }
 
-    /// For callers that abandon a call (e.g. when Terraform asks the provider to stop).
-    pub fn cancelled(method: &'static str, path: &'static str) -> Self {
-        ApiError::new(
-            ApiErrorKind::Cancelled,
-            method,
-            path,
-            "the call was cancelled before Auth0 answered",
-        )
-        .with_hint(
-            "Auth0 may or may not have applied the change; run terraform plan to see the current state.",
-        )
-    }
-
     fn lead(&self) -> &'static str {
         match self.kind {
             ApiErrorKind::Unauthorized
@@ -135,7 +120,6 @@ impl ApiError {
             ApiErrorKind::Connection => "Connection to Auth0 failed for",
             ApiErrorKind::InvalidResponse => "Auth0 sent an unreadable answer to",
             ApiErrorKind::TokenEndpoint => "Auth0 refused the access token request",
-            ApiErrorKind::Cancelled => "Cancelled",
         }
     }
 }

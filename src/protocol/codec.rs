@@ -156,15 +156,6 @@ impl Number {
         }
     }
 
-    /// Whole integers are written as integers; other values as floats.
-    pub fn from_f64(v: f64) -> Number {
-        if v.fract() == 0.0 && v.abs() < 9.0e15 {
-            Number::Int(v as i64)
-        } else {
-            Number::Float(v)
-        }
-    }
-
     /// A JSON number's text: integers stay integers; anything else keeps its digits.
     pub fn from_json_text(text: &str) -> Result<Number, CodecError> {
         if let Ok(i) = text.parse::<i64>() {

@@ -102,7 +102,6 @@ fn api_diag(e: &ApiError) -> Diagnostic {
         ApiErrorKind::Connection => "Could not reach Auth0".into(),
         ApiErrorKind::InvalidResponse => "Unreadable answer from Auth0".into(),
         ApiErrorKind::TokenEndpoint => "Could not get an Auth0 access token".into(),
-        ApiErrorKind::Cancelled => "Stopped before Auth0 answered".into(),
     };
     error(summary, e.to_string())
 }
@@ -212,7 +211,6 @@ impl Auth0Provider {
                             | ApiErrorKind::Timeout
                             | ApiErrorKind::Connection
                             | ApiErrorKind::InvalidResponse
-                            | ApiErrorKind::Cancelled
                     ),
             }),
             _ = stop.wait_for(|s| *s) => Err(Failed { diag: stopped_diag(), maybe_applied: true }),
