@@ -87,6 +87,58 @@ pub const PAIRS: [Pair; 4] = [
     },
 ];
 
+/// For a model struct with the eight lifetime attributes (as [`PAIRS`] names them),
+/// `pair` and `pair_mut`: a lifetime's (hours, minutes) attributes. The one place a
+/// [`Lifetime`] is mapped to model fields, for every model that has them.
+macro_rules! lifetime_attributes {
+    ($model:ty) => {
+        impl $model {
+            /// A lifetime's two attributes: (hours, minutes).
+            pub fn pair(
+                &self,
+                l: $crate::auth0::Lifetime,
+            ) -> (
+                &tf_provider::value::Value<$crate::protocol::codec::Number>,
+                &tf_provider::value::Value<$crate::protocol::codec::Number>,
+            ) {
+                $crate::provider::lifetimes::lifetime_attributes!(@fields self, l, &)
+            }
+
+            /// A lifetime's two attributes, to set: (hours, minutes).
+            pub fn pair_mut(
+                &mut self,
+                l: $crate::auth0::Lifetime,
+            ) -> (
+                &mut tf_provider::value::Value<$crate::protocol::codec::Number>,
+                &mut tf_provider::value::Value<$crate::protocol::codec::Number>,
+            ) {
+                $crate::provider::lifetimes::lifetime_attributes!(@fields self, l, &mut)
+            }
+        }
+    };
+    (@fields $m:ident, $l:ident, $($borrow:tt)+) => {
+        match $l {
+            $crate::auth0::Lifetime::Session => (
+                $($borrow)+ $m.session_lifetime,
+                $($borrow)+ $m.session_lifetime_in_minutes,
+            ),
+            $crate::auth0::Lifetime::IdleSession => (
+                $($borrow)+ $m.idle_session_lifetime,
+                $($borrow)+ $m.idle_session_lifetime_in_minutes,
+            ),
+            $crate::auth0::Lifetime::EphemeralSession => (
+                $($borrow)+ $m.ephemeral_session_lifetime,
+                $($borrow)+ $m.ephemeral_session_lifetime_in_minutes,
+            ),
+            $crate::auth0::Lifetime::IdleEphemeralSession => (
+                $($borrow)+ $m.idle_ephemeral_session_lifetime,
+                $($borrow)+ $m.idle_ephemeral_session_lifetime_in_minutes,
+            ),
+        }
+    };
+}
+pub(crate) use lifetime_attributes;
+
 /// The table row of a lifetime.
 pub fn pair(l: Lifetime) -> &'static Pair {
     match l {
@@ -153,8 +205,8 @@ fn fmt_hours(minutes: u32) -> String {
     }
 }
 
-/// Converts configured hours to whole minutes, or says which rule the value breaks.
-pub fn hours_to_minutes(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
+/// Configured hours as whole minutes, or the rule the value breaks.
+fn checked_hours(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
     let subject = echo.subject(attr, n, " hours");
     let h = n.as_f64();
     if !n.is_positive() {
@@ -192,8 +244,8 @@ pub fn hours_to_minutes(attr: &str, n: &Number, echo: Echo) -> Result<u32, Inval
     Ok(rounded as u32)
 }
 
-/// Validates configured minutes (a whole number).
-pub fn minutes_value(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
+/// Configured minutes (a whole number), or the rule the value breaks.
+fn checked_whole_minutes(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
     let subject = echo.subject(attr, n, " minutes");
     let m = n.as_f64();
     if !n.is_positive() {
@@ -282,29 +334,66 @@ pub fn plan_limit_warning(
     }
 }
 
-/// Hours as the provider writes them when nothing in the configuration says otherwise:
-/// an integer for whole hours, else the closest float.
-pub fn canonical_hours(minutes: u32) -> Number {
-    if minutes % 60 == 0 {
-        Number::Int(i64::from(minutes / 60))
-    } else {
-        Number::Float(f64::from(minutes) / 60.0)
+/// The two ways a lifetime is written: hours (`session_lifetime`, fractions allowed) or
+/// whole minutes (`session_lifetime_in_minutes`). Each way has a strict reading (a
+/// configured value: every rule applies), a lenient one (a value already in state), and
+/// the provider's own way of writing a number of minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling {
+    Hours,
+    Minutes,
+}
+
+impl Spelling {
+    /// The minutes a configured value stands for, or the rule it breaks.
+    pub fn checked_minutes(self, attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
+        match self {
+            Spelling::Hours => checked_hours(attr, n, echo),
+            Spelling::Minutes => checked_whole_minutes(attr, n, echo),
+        }
+    }
+
+    /// The minutes a value in state stands for, if it is a valid one. Hours round to the
+    /// nearest minute, as the client rounds the hours Auth0 reports.
+    pub fn minutes_in(self, n: &Number) -> Option<u32> {
+        match self {
+            Spelling::Hours => crate::auth0::Minutes::from_hours(n.as_f64()).map(|m| m.0),
+            Spelling::Minutes => {
+                let m = n.as_f64();
+                (m.is_finite() && m >= 0.5).then(|| m.round() as u32)
+            }
+        }
+    }
+
+    /// `minutes` written in this spelling when nothing in the configuration says how:
+    /// whole hours as integers, other hours as the closest float.
+    pub fn number(self, minutes: u32) -> Number {
+        match self {
+            Spelling::Minutes => Number::Int(i64::from(minutes)),
+            Spelling::Hours if minutes % 60 == 0 => Number::Int(i64::from(minutes / 60)),
+            Spelling::Hours => Number::Float(f64::from(minutes) / 60.0),
+        }
+    }
+
+    /// How a lifetime is written when only its minutes are known: whole hours as hours,
+    /// anything else as minutes.
+    pub fn natural(minutes: u32) -> Spelling {
+        if minutes % 60 == 0 {
+            Spelling::Hours
+        } else {
+            Spelling::Minutes
+        }
     }
 }
 
-pub fn minutes_number(minutes: u32) -> Number {
-    Number::Int(i64::from(minutes))
-}
-
-/// Minutes a stored hours value stands for, if it is a valid one: the same rounding the
-/// client applies to the hours Auth0 reports.
-pub fn stored_hours_minutes(n: &Number) -> Option<u32> {
-    crate::auth0::Minutes::from_hours(n.as_f64()).map(|m| m.0)
-}
-
-pub fn stored_minutes(n: &Number) -> Option<u32> {
-    let m = n.as_f64();
-    (m.is_finite() && m >= 0.5).then(|| m.round() as u32)
+impl Pair {
+    /// The attribute of this lifetime in one spelling.
+    pub fn attr(&self, s: Spelling) -> &'static str {
+        match s {
+            Spelling::Hours => self.hours_attr,
+            Spelling::Minutes => self.minutes_attr,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -316,7 +405,7 @@ mod tests {
     }
 
     fn h(n: &Number) -> Result<u32, Invalid> {
-        hours_to_minutes("session_lifetime", n, Echo::Value)
+        Spelling::Hours.checked_minutes("session_lifetime", n, Echo::Value)
     }
 
     #[test]
@@ -367,11 +456,18 @@ mod tests {
         assert!(e.summary.contains("greater than 0"));
         let e = h(&Number::Int(8761)).unwrap_err();
         assert!(e.summary.contains("8760"), "{e:?}");
-        let e = minutes_value("x_in_minutes", &Number::Float(1.5), Echo::Value).unwrap_err();
+        let e = Spelling::Minutes
+            .checked_minutes("x_in_minutes", &Number::Float(1.5), Echo::Value)
+            .unwrap_err();
         assert!(e.summary.contains("whole number"));
-        let e = minutes_value("x_in_minutes", &Number::Int(525_601), Echo::Value).unwrap_err();
+        let e = Spelling::Minutes
+            .checked_minutes("x_in_minutes", &Number::Int(525_601), Echo::Value)
+            .unwrap_err();
         assert!(e.summary.contains("maximum"));
-        assert_eq!(minutes_value("x", &Number::Int(1), Echo::Value), Ok(1));
+        assert_eq!(
+            Spelling::Minutes.checked_minutes("x", &Number::Int(1), Echo::Value),
+            Ok(1)
+        );
     }
 
     #[test]
@@ -388,7 +484,9 @@ mod tests {
         ] {
             for e in [
                 h(n).unwrap_err(),
-                minutes_value("session_lifetime_in_minutes", n, Echo::Value).unwrap_err(),
+                Spelling::Minutes
+                    .checked_minutes("session_lifetime_in_minutes", n, Echo::Value)
+                    .unwrap_err(),
             ] {
                 assert!(e.summary.contains(rule), "{n:?}: {e:?}");
                 assert!(e.detail.contains(shown), "{n:?}: {e:?}");
@@ -402,20 +500,21 @@ mod tests {
         for e in [
             h(&Number::Float(0.3333)).map(|_| ()),
             h(&Number::Float(1e300)).map(|_| ()),
-            minutes_value("m", &Number::Float(2.5), Echo::Value).map(|_| ()),
+            Spelling::Minutes
+                .checked_minutes("m", &Number::Float(2.5), Echo::Value)
+                .map(|_| ()),
         ] {
             assert!(e.is_err());
         }
         for (n, f) in [
-            (
-                Number::Float(0.3333),
-                hours_to_minutes as fn(&str, &Number, Echo) -> _,
-            ),
-            (Number::Float(1e300), hours_to_minutes),
-            (Number::Float(-2.0), hours_to_minutes),
-            (Number::Float(2.5), minutes_value),
+            (Number::Float(0.3333), Spelling::Hours),
+            (Number::Float(1e300), Spelling::Hours),
+            (Number::Float(-2.0), Spelling::Hours),
+            (Number::Float(2.5), Spelling::Minutes),
         ] {
-            let e = f("session_lifetime", &n, Echo::Hidden).unwrap_err();
+            let e = f
+                .checked_minutes("session_lifetime", &n, Echo::Hidden)
+                .unwrap_err();
             let text = format!("{} {}", e.summary, e.detail);
             assert!(text.contains("The value of session_lifetime"), "{text}");
             let v = n.display();
@@ -462,16 +561,22 @@ mod tests {
             assert_eq!(pair(l).lifetime, l);
             assert_eq!(pair(l).hours_attr, l.field());
             assert_eq!(pair(l).minutes_attr, format!("{}_in_minutes", l.field()));
+            assert_eq!(pair(l).attr(Spelling::Hours), pair(l).hours_attr);
+            assert_eq!(pair(l).attr(Spelling::Minutes), pair(l).minutes_attr);
         }
     }
 
     #[test]
     fn canonical_forms() {
-        assert_eq!(canonical_hours(10080), Number::Int(168));
-        assert_eq!(canonical_hours(15), Number::Float(0.25));
+        assert_eq!(Spelling::Hours.number(10080), Number::Int(168));
+        assert_eq!(Spelling::Hours.number(15), Number::Float(0.25));
+        assert_eq!(Spelling::Minutes.number(15), Number::Int(15));
         assert_eq!(
-            stored_hours_minutes(&Number::Float(181.0 / 60.0)),
+            Spelling::Hours.minutes_in(&Number::Float(181.0 / 60.0)),
             Some(181)
         );
+        assert_eq!(Spelling::Minutes.minutes_in(&Number::Float(0.4)), None);
+        assert_eq!(Spelling::natural(120), Spelling::Hours);
+        assert_eq!(Spelling::natural(90), Spelling::Minutes);
     }
 }

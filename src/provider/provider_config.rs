@@ -452,6 +452,13 @@ impl Configured {
     }
 }
 
+/// The tenant plan the environment names (`AUTH0_TENANT_PLAN`), for warnings given
+/// before the provider is configured.
+pub fn env_tenant_plan(env: &dyn Env) -> Option<TenantPlan> {
+    env.get(setting(SettingId::TenantPlan).env)
+        .and_then(|p| TenantPlan::parse(&p))
+}
+
 /// The value of a setting from the configuration or its environment variable: Ok(None)
 /// when neither gives one; Err(()) when the configuration's value is unknown.
 fn resolve_text(m: &ProviderModel, s: &Setting, env: &dyn Env) -> Result<Option<String>, ()> {

@@ -3,10 +3,15 @@
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use super::lifetimes::{self, PAIRS};
+use super::lifetimes::{self, Lifetime, Spelling, PAIRS};
+use super::provider_config::Configured;
+use super::resource::DataSource;
 use super::schema::{Attr, BlockSchema, Mode, Ty};
+use super::tenant_session::TYPE_NAME;
+use super::Auth0Provider;
 use crate::auth0::SessionSettings;
 use crate::protocol::codec::Number;
+use crate::protocol::tfplugin6::Diagnostic;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionDataModel {
@@ -72,25 +77,80 @@ pub fn schema() -> BlockSchema {
     }
 }
 
+lifetimes::lifetime_attributes!(SessionDataModel);
+
+/// The data source's state: every lifetime in both spellings, as the tenant holds it.
 pub fn from_settings(s: &SessionSettings, domain: &str) -> SessionDataModel {
-    let m = [
-        s.session_lifetime.0,
-        s.idle_session_lifetime.0,
-        s.ephemeral_session_lifetime.0,
-        s.idle_ephemeral_session_lifetime.0,
-    ];
-    let h = |i: usize| Value::Value(lifetimes::canonical_hours(m[i]));
-    let mm = |i: usize| Value::Value(lifetimes::minutes_number(m[i]));
-    SessionDataModel {
+    let mut m = SessionDataModel {
         id: Value::Value(domain.to_string()),
-        session_lifetime: h(0),
-        session_lifetime_in_minutes: mm(0),
-        idle_session_lifetime: h(1),
-        idle_session_lifetime_in_minutes: mm(1),
-        ephemeral_session_lifetime: h(2),
-        ephemeral_session_lifetime_in_minutes: mm(2),
-        idle_ephemeral_session_lifetime: h(3),
-        idle_ephemeral_session_lifetime_in_minutes: mm(3),
         session_cookie_mode: Value::Value(s.cookie_mode.as_str().to_string()),
+        ..SessionDataModel::default()
+    };
+    for l in Lifetime::ALL {
+        let minutes = s.lifetime(l).0;
+        let (h, mm) = m.pair_mut(l);
+        *h = Value::Value(Spelling::Hours.number(minutes));
+        *mm = Value::Value(Spelling::Minutes.number(minutes));
+    }
+    m
+}
+
+/// The `auth0_tenant_session` data source type.
+pub struct TenantSessionData;
+
+#[tonic::async_trait]
+impl DataSource for TenantSessionData {
+    type Model = SessionDataModel;
+
+    const TYPE_NAME: &'static str = TYPE_NAME;
+
+    fn schema(&self) -> BlockSchema {
+        schema()
+    }
+
+    /// One read of the configured tenant. The configuration has no arguments.
+    async fn read(
+        &self,
+        p: &Auth0Provider,
+        c: &Configured,
+        _config: SessionDataModel,
+    ) -> Result<SessionDataModel, Diagnostic> {
+        let client = c.client()?;
+        let settings = p.call(client.read_session_settings()).await?;
+        Ok(from_settings(&settings, &c.domain))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth0::{CookieMode, Minutes};
+
+    #[test]
+    fn every_lifetime_in_both_spellings() {
+        let s = SessionSettings {
+            session_lifetime: Minutes(10080),
+            idle_session_lifetime: Minutes(90),
+            ephemeral_session_lifetime: Minutes(15),
+            idle_ephemeral_session_lifetime: Minutes(60),
+            cookie_mode: CookieMode::NonPersistent,
+        };
+        let m = from_settings(&s, "t.example");
+        assert_eq!(m.id, Value::Value("t.example".into()));
+        assert_eq!(m.session_lifetime, Value::Value(Number::Int(168)));
+        assert_eq!(
+            m.idle_session_lifetime_in_minutes,
+            Value::Value(Number::Int(90))
+        );
+        assert_eq!(m.idle_session_lifetime, Value::Value(Number::Float(1.5)));
+        assert_eq!(
+            m.ephemeral_session_lifetime,
+            Value::Value(Number::Float(0.25))
+        );
+        assert_eq!(
+            m.idle_ephemeral_session_lifetime,
+            Value::Value(Number::Int(1))
+        );
+        assert_eq!(m.session_cookie_mode, Value::Value("non-persistent".into()));
     }
 }

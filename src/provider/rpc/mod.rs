@@ -1,0 +1,381 @@
+//! The `tfplugin6.Provider` service: dispatch only. Each RPC finds its resource or data
+//! source type by name and hands the request to that type's adapter (`adapters`), which
+//! wraps one method of the type's `Resource` or `DataSource` implementation.
+
+mod adapters;
+
+use std::collections::HashMap;
+
+use tf_provider::value::Value;
+use tonic::{Request, Response, Status};
+
+use super::provider_config::{self, ProviderModel};
+use super::tenant_session::TenantSession;
+use super::tenant_session_data_source::TenantSessionData;
+use super::Auth0Provider;
+use crate::protocol::codec;
+use crate::protocol::diagnostics::error;
+use crate::protocol::tfplugin6::{self as pb, provider_server::Provider, Diagnostic};
+use adapters::{codec_diag, DataSourceRpc, ResourceRpc};
+
+/// Every resource type this provider serves.
+const RESOURCES: [&dyn ResourceRpc; 1] = [&TenantSession];
+/// Every data source type this provider serves.
+const DATA_SOURCES: [&dyn DataSourceRpc; 1] = [&TenantSessionData];
+
+fn unknown_type(type_name: &str, offered: impl Iterator<Item = &'static str>) -> Diagnostic {
+    let offered: Vec<String> = offered.map(|n| format!("{n:?}")).collect();
+    error(
+        "Unknown type",
+        format!(
+            "This provider has no {type_name:?}; it offers {}.",
+            offered.join(", ")
+        ),
+    )
+}
+
+fn resource(type_name: &str) -> Result<&'static dyn ResourceRpc, Diagnostic> {
+    RESOURCES
+        .into_iter()
+        .find(|r| r.type_name() == type_name)
+        .ok_or_else(|| unknown_type(type_name, RESOURCES.iter().map(|r| r.type_name())))
+}
+
+fn data_source(type_name: &str) -> Result<&'static dyn DataSourceRpc, Diagnostic> {
+    DATA_SOURCES
+        .into_iter()
+        .find(|d| d.type_name() == type_name)
+        .ok_or_else(|| unknown_type(type_name, DATA_SOURCES.iter().map(|d| d.type_name())))
+}
+
+fn server_capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: true,
+        get_provider_schema_optional: true,
+        move_resource_state: false,
+        generate_resource_config: true,
+    }
+}
+
+impl Auth0Provider {
+    pub fn provider_schema() -> pb::get_provider_schema::Response {
+        pb::get_provider_schema::Response {
+            provider: Some(provider_config::schema().to_proto()),
+            resource_schemas: RESOURCES
+                .iter()
+                .map(|r| (r.type_name().to_string(), r.schema()))
+                .collect(),
+            data_source_schemas: DATA_SOURCES
+                .iter()
+                .map(|d| (d.type_name().to_string(), d.schema()))
+                .collect(),
+            diagnostics: vec![],
+            provider_meta: None,
+            server_capabilities: Some(server_capabilities()),
+            list_resource_schemas: RESOURCES
+                .iter()
+                .map(|r| (r.type_name().to_string(), r.list_schema()))
+                .collect(),
+        }
+    }
+}
+
+type R<T> = Result<Response<T>, Status>;
+
+fn ok<T>(v: T) -> R<T> {
+    Ok(Response::new(v))
+}
+
+#[tonic::async_trait]
+impl Provider for Auth0Provider {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> R<pb::get_metadata::Response> {
+        let resource_names = RESOURCES.iter().map(|r| r.type_name().to_string());
+        ok(pb::get_metadata::Response {
+            server_capabilities: Some(server_capabilities()),
+            diagnostics: vec![],
+            data_sources: DATA_SOURCES
+                .iter()
+                .map(|d| pb::get_metadata::DataSourceMetadata {
+                    type_name: d.type_name().into(),
+                })
+                .collect(),
+            resources: resource_names
+                .clone()
+                .map(|type_name| pb::get_metadata::ResourceMetadata { type_name })
+                .collect(),
+            list_resources: resource_names
+                .map(|type_name| pb::get_metadata::ListResourceMetadata { type_name })
+                .collect(),
+        })
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> R<pb::get_provider_schema::Response> {
+        ok(Self::provider_schema())
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> R<pb::validate_provider_config::Response> {
+        let req = req.into_inner();
+        let diagnostics = match codec::decode::<Value<ProviderModel>>(req.config.as_ref()) {
+            Ok(Value::Value(m)) => {
+                if let Value::Value(p) = &m.tenant_plan {
+                    self.set_validated_plan(super::lifetimes::TenantPlan::parse(p));
+                }
+                provider_config::validate(&m)
+            }
+            Ok(_) => vec![],
+            Err(e) => vec![codec_diag("provider configuration", e)],
+        };
+        ok(pb::validate_provider_config::Response { diagnostics })
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> R<pb::configure_provider::Response> {
+        let req = req.into_inner();
+        let model = match codec::decode::<Value<ProviderModel>>(req.config.as_ref()) {
+            Ok(m) => m.as_option().unwrap_or_default(),
+            Err(e) => {
+                return ok(pb::configure_provider::Response {
+                    diagnostics: vec![codec_diag("provider configuration", e)],
+                })
+            }
+        };
+        let diagnostics = match provider_config::configure(&model, self.env.as_ref()) {
+            Ok(c) => {
+                tracing::debug!(domain = %c.domain, "provider configured");
+                self.set_configured(c);
+                provider_config::validate(&model)
+            }
+            Err(d) => d,
+        };
+        ok(pb::configure_provider::Response { diagnostics })
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> R<pb::validate_resource_config::Response> {
+        let req = req.into_inner();
+        let diagnostics = match resource(&req.type_name) {
+            Ok(r) => r.validate(self, req.config.as_ref()),
+            Err(d) => vec![d],
+        };
+        ok(pb::validate_resource_config::Response { diagnostics })
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> R<pb::validate_data_resource_config::Response> {
+        let req = req.into_inner();
+        let diagnostics = match data_source(&req.type_name) {
+            Ok(d) => d.validate(req.config.as_ref()),
+            Err(d) => vec![d],
+        };
+        ok(pb::validate_data_resource_config::Response { diagnostics })
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> R<pb::upgrade_resource_state::Response> {
+        let req = req.into_inner();
+        ok(match resource(&req.type_name) {
+            Ok(r) => r.upgrade(self, req),
+            Err(d) => pb::upgrade_resource_state::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> R<pb::get_resource_identity_schemas::Response> {
+        ok(pb::get_resource_identity_schemas::Response {
+            identity_schemas: RESOURCES
+                .iter()
+                .map(|r| (r.type_name().to_string(), r.identity_schema()))
+                .collect::<HashMap<_, _>>(),
+            diagnostics: vec![],
+        })
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> R<pb::upgrade_resource_identity::Response> {
+        let req = req.into_inner();
+        ok(match resource(&req.type_name) {
+            Ok(r) => r.upgrade_identity(req),
+            Err(d) => pb::upgrade_resource_identity::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> R<pb::read_resource::Response> {
+        let req = req.into_inner();
+        ok(match resource(&req.type_name) {
+            Ok(r) => r.read(self, req).await,
+            Err(d) => pb::read_resource::Response {
+                diagnostics: vec![d],
+                private: req.private,
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> R<pb::plan_resource_change::Response> {
+        let req = req.into_inner();
+        ok(match resource(&req.type_name) {
+            Ok(r) => r.plan(self, req),
+            Err(d) => pb::plan_resource_change::Response {
+                diagnostics: vec![d],
+                planned_private: req.prior_private,
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> R<pb::apply_resource_change::Response> {
+        let req = req.into_inner();
+        ok(match resource(&req.type_name) {
+            Ok(r) => r.apply(self, req).await,
+            Err(d) => pb::apply_resource_change::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> R<pb::import_resource_state::Response> {
+        let req = req.into_inner();
+        ok(match resource(&req.type_name) {
+            Ok(r) => r.import(self, req).await,
+            Err(d) => pb::import_resource_state::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> R<pb::move_resource_state::Response> {
+        let req = req.into_inner();
+        ok(pb::move_resource_state::Response {
+            diagnostics: vec![error(
+                "Move not supported",
+                format!(
+                    "{} cannot be moved from {:?} of {}; import it instead (terraform import).",
+                    req.target_type_name, req.source_type_name, req.source_provider_address
+                ),
+            )],
+            ..Default::default()
+        })
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> R<pb::read_data_source::Response> {
+        let req = req.into_inner();
+        ok(match data_source(&req.type_name) {
+            Ok(d) => d.read(self, req).await,
+            Err(d) => pb::read_data_source::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> R<pb::generate_resource_config::Response> {
+        let req = req.into_inner();
+        ok(match resource(&req.type_name) {
+            Ok(r) => r.generate_config(req),
+            Err(d) => pb::generate_resource_config::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> R<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        // A list block's configuration has no attributes: the type is all there is to check.
+        let diagnostics = resource(&req.type_name).err().into_iter().collect();
+        ok(pb::validate_list_resource_config::Response { diagnostics })
+    }
+
+    type ListResourceStream = std::pin::Pin<
+        Box<dyn futures::Stream<Item = Result<pb::list_resource::Event, Status>> + Send>,
+    >;
+
+    /// `terraform query`. Never writes.
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> R<Self::ListResourceStream> {
+        let req = req.into_inner();
+        let events = if req.limit <= 0 {
+            vec![]
+        } else {
+            match resource(&req.type_name) {
+                Ok(r) => r.list(self, req).await,
+                Err(d) => vec![pb::list_resource::Event {
+                    diagnostic: vec![d],
+                    ..Default::default()
+                }],
+            }
+        };
+        ok(Box::pin(futures::stream::iter(events.into_iter().map(Ok))))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> R<pb::get_functions::Response> {
+        ok(pb::get_functions::Response::default())
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> R<pb::stop_provider::Response> {
+        tracing::info!("Terraform asked the provider to stop; cancelling calls in flight");
+        self.stop();
+        ok(pb::stop_provider::Response::default())
+    }
+}

@@ -1,0 +1,445 @@
+//! The `auth0_tenant_session` resource: a tenant's session lifetimes, exactly as the
+//! configuration says, one API call per change.
+//!
+//! Each lifetime has two spellings, hours (`session_lifetime`) and whole minutes
+//! (`session_lifetime_in_minutes`). At most one is configured; the other is computed from
+//! it. Values are compared at minute precision (168 = 168.0 = 10080 minutes), and the
+//! spelling the user wrote is kept in state so a plan never shows a change that is only a
+//! matter of notation.
+//!
+//! The resource's identity is its tenant (`id`, the provider's domain). What the tenant
+//! held before Terraform managed it is kept in state (`original_settings`), where every
+//! plan and apply path can see it, so that `restore_on_destroy` puts back the right values
+//! in the right tenant.
+//!
+//! This file is the lifecycle ([`TenantSession`], one method per step); the rules are
+//! pure functions beside it: `validate`, `plan` (planned states and PATCH bodies),
+//! `state` (the state each step leaves), `model` (the versioned types), `schema`, and
+//! `messages`.
+
+mod calls;
+mod messages;
+mod model;
+mod plan;
+mod schema;
+mod state;
+#[cfg(test)]
+mod test_support;
+mod validate;
+
+use tf_provider::value::Value;
+
+pub use messages::{check_import_id, other_tenant_error, CURRENT_TENANT_ID};
+pub use model::{
+    same_tenant, upgrade, LegacyOriginals, OriginalSettings, PrivateState, SessionIdentity,
+    SessionModel, SCHEMA_VERSION,
+};
+pub use plan::{change_update, configured_update, plan, planned_write, restore_update, writes};
+pub use schema::{identity_schema, list_schema, schema};
+pub use state::{
+    display_name, generated_config, state_after_apply, state_after_failed_create, state_after_read,
+    state_from_import,
+};
+pub use validate::validate;
+
+use super::lifetimes::Echo;
+use super::provider_config::Configured;
+use super::resource::{
+    Applied, CreateRequest, DeleteRequest, Listed, PlanRequest, PlanResponse, ReadRequest,
+    ReadResponse, Resource, UpdateRequest,
+};
+use super::schema::BlockSchema;
+use super::tenancy;
+use super::Auth0Provider;
+use crate::auth0::SessionSettings;
+use crate::protocol::tfplugin6::{Diagnostic, ResourceIdentitySchema};
+use calls::{applied, begin_apply, read_tenant, send_configuration};
+
+pub const TYPE_NAME: &str = "auth0_tenant_session";
+
+/// The `auth0_tenant_session` resource type.
+pub struct TenantSession;
+
+#[tonic::async_trait]
+impl Resource for TenantSession {
+    type Model = SessionModel;
+    type Identity = SessionIdentity;
+
+    const TYPE_NAME: &'static str = TYPE_NAME;
+
+    fn schema(&self) -> BlockSchema {
+        schema()
+    }
+
+    fn identity_schema(&self) -> ResourceIdentitySchema {
+        identity_schema()
+    }
+
+    fn list_schema(&self) -> BlockSchema {
+        list_schema()
+    }
+
+    fn validate(&self, p: &Auth0Provider, cfg: &SessionModel) -> Vec<Diagnostic> {
+        // Before ConfigureProvider (the validate phase) the known values are the
+        // configuration's own literals; later ones may come from sensitive variables,
+        // which Terraform does not mark on the wire.
+        let echo = if p.domain().is_none() {
+            Echo::Value
+        } else {
+            Echo::Hidden
+        };
+        validate(cfg, p.tenant_plan(), echo)
+    }
+
+    fn upgrade(
+        &self,
+        p: &Auth0Provider,
+        version: i64,
+        json: &[u8],
+    ) -> Result<SessionModel, Diagnostic> {
+        if json.is_empty() {
+            return Err(messages::unreadable_state());
+        }
+        let st = upgrade(version, json)?;
+        if let Some(t) = st.tenant() {
+            p.tenancy.saw_state(t, st.originals());
+        }
+        Ok(st)
+    }
+
+    fn upgrade_identity(
+        &self,
+        version: i64,
+        identity: SessionIdentity,
+    ) -> Result<SessionIdentity, Diagnostic> {
+        model::upgrade_identity(version, identity)
+    }
+
+    fn identity(&self, state: &SessionModel) -> Option<SessionIdentity> {
+        state.tenant().map(identity_of)
+    }
+
+    /// Refresh: one read of the tenant, never of another tenant than the object's.
+    async fn read(
+        &self,
+        p: &Auth0Provider,
+        c: &Configured,
+        req: ReadRequest<SessionModel>,
+    ) -> ReadResponse<SessionModel> {
+        let domain = &c.domain;
+        if let Some(t) = req.state.tenant().filter(|t| !same_tenant(t, domain)) {
+            // Another tenant's object: nothing of this tenant may be read into it.
+            let w = messages::not_refreshed_warning(t, domain);
+            return ReadResponse::unchanged(vec![w]);
+        }
+        let mut private = PrivateState::decode(&req.private);
+        let legacy = private.legacy_originals();
+        let settings = match read_tenant(p, c).await {
+            Ok(s) => s,
+            Err(d) => return ReadResponse::unchanged(vec![d]),
+        };
+        let st = state_after_read(&req.state, &settings, domain, legacy.as_ref());
+        p.tenancy.saw_state(domain, st.originals());
+        if st.originals().is_some() {
+            // The originals live in the state now.
+            private.originals = None;
+        }
+        ReadResponse {
+            state: Some(st),
+            private: Some(private.encode()),
+            diagnostics: vec![],
+        }
+    }
+
+    /// Plan of a create or an update: refused for an object of another tenant that would
+    /// restore, a replacement for one that would not, and refused when a second resource
+    /// claims the tenant.
+    fn plan(
+        &self,
+        p: &Auth0Provider,
+        req: PlanRequest<SessionModel>,
+    ) -> PlanResponse<SessionModel> {
+        let private = PrivateState::decode(&req.prior_private);
+        let legacy = private.legacy_originals();
+        let domain = p.domain();
+        let prior = req.prior.as_ref();
+        if let Some(t) = prior.and_then(SessionModel::tenant) {
+            let originals = prior.and_then(SessionModel::originals).or(legacy.as_ref());
+            p.tenancy.saw_state(t, originals);
+        }
+        // An object of another tenant than the provider's: with originals to restore it
+        // cannot go anywhere; without, it is replaced (forgotten, and the provider's
+        // tenant taken over), which the plan shows.
+        let moving_from = match (prior, &domain) {
+            (Some(prior), Some(d)) => prior.tenant().filter(|t| !same_tenant(t, d)),
+            _ => None,
+        };
+        if let (Some(from), Some(d), Some(prior)) = (moving_from, &domain, prior) {
+            if prior.restores_on_destroy() {
+                return PlanResponse::refused(vec![other_tenant_error(from, d, true)]);
+            }
+        }
+        let mut planned = plan(prior, &req.config, domain.as_deref(), legacy.as_ref());
+        let mut resp = PlanResponse::default();
+        if let (Some(from), Some(d)) = (moving_from, &domain) {
+            planned.id = Value::Value(d.clone());
+            resp.requires_replace.push("id");
+            resp.diagnostics
+                .push(messages::moves_tenant_warning(from, d));
+        }
+        // One claim per plan; the second plan of a -replace carries the first one's token
+        // in the private state Terraform hands it.
+        let (token, creates) = match (prior, private.plan_claim) {
+            (None, Some(t)) => (t, false),
+            (None, None) => (tenancy::token(), true),
+            (Some(_), _) => (tenancy::token(), false),
+        };
+        if let Some(d) = &domain {
+            if let Err(c) = p.tenancy.claim(d, token, creates) {
+                resp.diagnostics.push(c.diagnostic(d));
+                return PlanResponse::refused(resp.diagnostics);
+            }
+        }
+        let planned_private = PrivateState {
+            originals: private.originals,
+            plan_claim: Some(token),
+        };
+        resp.private = Some(planned_private.encode());
+        resp.planned = Some(planned);
+        resp
+    }
+
+    /// Plan of a destroy: it must not restore into another tenant, nor race a new
+    /// resource taking the tenant over.
+    fn plan_destroy(
+        &self,
+        p: &Auth0Provider,
+        prior: &SessionModel,
+        prior_private: &[u8],
+    ) -> Vec<Diagnostic> {
+        let private = PrivateState::decode(prior_private);
+        let legacy = private.legacy_originals();
+        let Some(t) = prior.tenant() else {
+            return vec![];
+        };
+        p.tenancy
+            .saw_state(t, prior.originals().or(legacy.as_ref()));
+        let Some(domain) = p.domain() else {
+            return vec![];
+        };
+        if !prior.restores_on_destroy() {
+            return vec![];
+        }
+        if !same_tenant(t, &domain) {
+            return vec![other_tenant_error(t, &domain, true)];
+        }
+        if prior.originals().is_none() && legacy.is_none() {
+            return vec![];
+        }
+        match p.tenancy.plan_restoring_destroy(t) {
+            Ok(()) => vec![],
+            Err(c) => vec![c.diagnostic(t)],
+        }
+    }
+
+    /// Create: take the settings over by asserting every configured value. The originals
+    /// come from the object this one replaces, or from one read when restore is on.
+    async fn create(
+        &self,
+        p: &Auth0Provider,
+        c: &Configured,
+        req: CreateRequest<SessionModel>,
+    ) -> Applied<SessionModel> {
+        let private = PrivateState::decode(&req.planned_private);
+        let (domain, planned) = (&c.domain, &req.planned);
+        let done = |state, diags| applied(state, diags, &private);
+        let errors = validate::config_errors(&req.config);
+        if !errors.is_empty() {
+            return done(Value::Null, errors);
+        }
+        let client = match c.client() {
+            Ok(client) => client,
+            Err(d) => return done(Value::Null, vec![d]),
+        };
+        let mut before: Option<SessionSettings> = None;
+        let originals = match p.tenancy.inherited(domain) {
+            Some(o) => Some(o),
+            None if planned.restore_on_destroy != Value::Value(false) => {
+                match p.call(client.read_session_settings()).await {
+                    Ok(s) => {
+                        before = Some(s);
+                        Some(OriginalSettings::from_settings(&s))
+                    }
+                    Err(d) => return done(Value::Null, vec![d]),
+                }
+            }
+            None => None,
+        };
+        let sent = send_configuration(p, client, domain, planned, &req.config, &originals, before);
+        match (sent.await, originals) {
+            (Ok((st, d)), _) => done(Value::Value(st), d),
+            // The tenant may hold the new values now. Keep the object (Terraform taints
+            // it) so the originals are not forgotten; its replacement inherits them.
+            (Err(f), Some(o)) if f.maybe_applied => {
+                let before = before.unwrap_or_else(|| o.settings());
+                let st = state_after_failed_create(planned, &before, &o, domain);
+                let note = messages::kept_for_originals_warning(&o);
+                done(Value::Value(st), vec![f.diag, note])
+            }
+            (Err(f), _) => done(Value::Null, vec![f.diag]),
+        }
+    }
+
+    /// Update: one PATCH of every configured value when the plan changes anything, else
+    /// the plan is the new state.
+    async fn update(
+        &self,
+        p: &Auth0Provider,
+        c: &Configured,
+        req: UpdateRequest<SessionModel>,
+    ) -> Applied<SessionModel> {
+        let private = begin_apply(p, &req.prior, &req.planned_private);
+        let (domain, prior, cfg) = (&c.domain, &req.prior, &req.config);
+        let done = |state, diags| applied(state, diags, &private);
+        let keep = |diags| applied(Value::Value(prior.clone()), diags, &private);
+        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, domain)) {
+            return keep(vec![other_tenant_error(
+                t,
+                domain,
+                prior.restores_on_destroy(),
+            )]);
+        }
+        let errors = validate::config_errors(cfg);
+        if !errors.is_empty() {
+            return keep(errors);
+        }
+        let originals = match &req.planned.original_settings {
+            Value::Value(o) => Some(o.clone()),
+            Value::Null => None,
+            // restore_on_destroy was unknown at plan: decide now.
+            Value::Unknown => prior
+                .originals()
+                .cloned()
+                .or_else(|| private.legacy_originals())
+                .or_else(|| {
+                    (cfg.restore_on_destroy == Value::Value(true))
+                        .then(|| OriginalSettings::from_state(prior))
+                        .flatten()
+                }),
+        };
+        if !planned_write(prior, &req.planned) {
+            let mut st = req.planned.clone();
+            st.id = prior.id.clone();
+            st.restore_on_destroy = Value::Value(cfg.restore_on_destroy == Value::Value(true));
+            st.original_settings = originals.map_or(Value::Null, Value::Value);
+            return done(Value::Value(st), vec![]);
+        }
+        let client = match c.client() {
+            Ok(client) => client,
+            Err(d) => return keep(vec![d]),
+        };
+        let sent = send_configuration(p, client, domain, &req.planned, cfg, &originals, None);
+        match sent.await {
+            Ok((st, d)) => done(Value::Value(st), d),
+            Err(f) => keep(vec![f.diag]),
+        }
+    }
+
+    /// Destroy: forget the object, first putting back the tenant's original settings when
+    /// `restore_on_destroy` is true, but never into another tenant and never over values a
+    /// replacement wrote in this run.
+    async fn delete(
+        &self,
+        p: &Auth0Provider,
+        c: &Configured,
+        req: DeleteRequest<SessionModel>,
+    ) -> Applied<SessionModel> {
+        let private = begin_apply(p, &req.prior, &req.planned_private);
+        let (domain, prior) = (&c.domain, &req.prior);
+        let gone = |diags| applied(Value::Null, diags, &private);
+        let keep = |diags| applied(Value::Value(prior.clone()), diags, &private);
+        if !prior.restores_on_destroy() {
+            return gone(vec![messages::forget_warning()]);
+        }
+        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, domain)) {
+            return keep(vec![other_tenant_error(t, domain, true)]);
+        }
+        let Some(originals) = prior
+            .originals()
+            .cloned()
+            .or_else(|| private.legacy_originals())
+        else {
+            return gone(vec![messages::nothing_to_restore_warning()]);
+        };
+        if p.tenancy.written(domain) {
+            return gone(vec![messages::not_restored_warning(domain, &originals)]);
+        }
+        let client = match c.client() {
+            Ok(client) => client,
+            Err(d) => return keep(vec![d]),
+        };
+        tracing::info!("restoring the tenant's original session settings");
+        let body = restore_update(&originals);
+        match p.call(client.update_session_settings(&body)).await {
+            Ok(_) => gone(vec![]),
+            Err(d) => keep(vec![d]),
+        }
+    }
+
+    /// Import by ID or identity: both must name the provider's tenant; one read.
+    async fn import(
+        &self,
+        p: &Auth0Provider,
+        c: &Configured,
+        id: &str,
+        identity: Option<SessionIdentity>,
+    ) -> Result<(SessionModel, Vec<Diagnostic>), Diagnostic> {
+        let domain = &c.domain;
+        // Import by ID names the tenant too: its domain, or the placeholder `current`.
+        if identity.is_none() || !id.is_empty() {
+            check_import_id(id, domain)?;
+        }
+        if let Some(SessionIdentity {
+            tenant_domain: Value::Value(named),
+        }) = &identity
+        {
+            if named != domain {
+                return Err(messages::identity_other_tenant_error(named, domain));
+            }
+        }
+        let settings = read_tenant(p, c).await?;
+        let st = state_from_import(&settings, domain);
+        p.tenancy.saw_state(domain, st.originals());
+        Ok((st, vec![]))
+    }
+
+    fn generate_config(&self, state: &SessionModel) -> SessionModel {
+        generated_config(state)
+    }
+
+    /// `terraform query`: the tenant the provider is configured for, read with one GET.
+    /// Never writes.
+    async fn list(
+        &self,
+        p: &Auth0Provider,
+        c: &Configured,
+        include_resource: bool,
+    ) -> Listed<SessionModel, SessionIdentity> {
+        let settings = match read_tenant(p, c).await {
+            Ok(s) => s,
+            Err(d) => return Listed::failed(d),
+        };
+        Listed {
+            identity: Some(identity_of(&c.domain)),
+            display_name: display_name(&c.domain, &settings),
+            object: include_resource.then(|| state_from_import(&settings, &c.domain)),
+            diagnostics: vec![],
+        }
+    }
+}
+
+fn identity_of(tenant: &str) -> SessionIdentity {
+    SessionIdentity {
+        tenant_domain: Value::Value(tenant.to_string()),
+    }
+}

@@ -1,0 +1,331 @@
+//! Planning: what an apply will leave in state, and the PATCH bodies of create, update
+//! and restore.
+
+use tf_provider::value::Value;
+
+use super::model::{OriginalSettings, SessionModel};
+use super::validate::configured_minutes;
+use crate::auth0::{CookieMode, Minutes, SessionUpdate};
+use crate::protocol::codec::Number;
+use crate::provider::lifetimes::{Lifetime, Spelling};
+
+/// The planned spellings of a lifetime the configuration sets, keeping the prior state's
+/// spelling of the computed twin when it stands for the same minutes.
+fn planned_pair(
+    prior: Option<&SessionModel>,
+    cfg: &SessionModel,
+    l: Lifetime,
+) -> (Value<Number>, Value<Number>) {
+    let prior_twin = |want: Option<u32>, twin: fn(&SessionModel, Lifetime) -> &Value<Number>| {
+        prior
+            .filter(|p| want.is_some() && p.pair_minutes(l) == want)
+            .map(|p| twin(p, l).clone())
+    };
+    match (cfg.hours(l), cfg.minutes(l)) {
+        (Value::Value(h), Value::Null) => {
+            let want = Spelling::Hours.minutes_in(h);
+            let twin = prior_twin(want, SessionModel::minutes).unwrap_or_else(|| {
+                want.map_or(Value::Unknown, |w| {
+                    Value::Value(Spelling::Minutes.number(w))
+                })
+            });
+            (Value::Value(h.clone()), twin)
+        }
+        (Value::Null, Value::Value(m)) => {
+            let want = Spelling::Minutes.minutes_in(m);
+            let twin = prior_twin(want, SessionModel::hours).unwrap_or_else(|| {
+                want.map_or(Value::Unknown, |w| Value::Value(Spelling::Hours.number(w)))
+            });
+            (twin, Value::Value(m.clone()))
+        }
+        (Value::Null, Value::Null) => match prior {
+            // Not managed: whatever the tenant holds stays.
+            Some(p) => (p.hours(l).clone(), p.minutes(l).clone()),
+            None => (Value::Unknown, Value::Unknown),
+        },
+        // Unknown in configuration (from another resource), or both set (already an
+        // error from validation): decided at apply.
+        (h, m) => (
+            if h.is_value() {
+                h.clone()
+            } else {
+                Value::Unknown
+            },
+            if m.is_value() {
+                m.clone()
+            } else {
+                Value::Unknown
+            },
+        ),
+    }
+}
+
+/// PlanResourceChange for create and update (destroy plans are null and handled by the
+/// caller). `domain` is the configured tenant, when known; `legacy` the originals a
+/// schema version 0 object kept in private state.
+pub fn plan(
+    prior: Option<&SessionModel>,
+    cfg: &SessionModel,
+    domain: Option<&str>,
+    legacy: Option<&OriginalSettings>,
+) -> SessionModel {
+    let mut planned = SessionModel {
+        id: match prior.and_then(SessionModel::tenant) {
+            Some(id) => Value::Value(id.to_string()),
+            None => domain.map_or(Value::Unknown, |d| Value::Value(d.to_string())),
+        },
+        ..SessionModel::default()
+    };
+    for l in Lifetime::ALL {
+        let (h, m) = planned_pair(prior, cfg, l);
+        planned.set_pair(l, h, m);
+    }
+    planned.session_cookie_mode = match (&cfg.session_cookie_mode, prior) {
+        (Value::Value(v), _) => Value::Value(v.clone()),
+        (Value::Unknown, _) => Value::Unknown,
+        (Value::Null, Some(p)) => p.session_cookie_mode.clone(),
+        (Value::Null, None) => Value::Unknown,
+    };
+    planned.restore_on_destroy = match &cfg.restore_on_destroy {
+        Value::Null => Value::Value(false),
+        v => *v,
+    };
+    planned.original_settings = match prior {
+        // A create learns the originals at apply: from the object it replaces, or one
+        // read of the tenant when restore_on_destroy is true.
+        None => Value::Unknown,
+        Some(p) => match (&p.original_settings, legacy, &planned.restore_on_destroy) {
+            (Value::Value(o), _, _) => Value::Value(o.clone()),
+            (_, Some(o), _) => Value::Value(o.clone()),
+            // Switched on after create: the best record of "before" is the state as it
+            // stands before this change.
+            (_, None, Value::Value(true)) => {
+                OriginalSettings::from_state(p).map_or(Value::Unknown, Value::Value)
+            }
+            (_, None, Value::Unknown) => Value::Unknown,
+            (_, None, _) => Value::Null,
+        },
+    };
+    // An update that writes to the tenant reads every value back from Auth0's answer:
+    // what this resource does not manage is whatever the tenant holds then, which the
+    // prior state (perhaps not refreshed, `-refresh=false`) cannot promise.
+    if let Some(p) = prior {
+        if writes(p, &planned, cfg) {
+            for l in Lifetime::ALL {
+                if cfg.unmanaged(l) {
+                    planned.set_pair(l, Value::Unknown, Value::Unknown);
+                }
+            }
+            if cfg.session_cookie_mode.is_null() {
+                planned.session_cookie_mode = Value::Unknown;
+            }
+        }
+    }
+    planned
+}
+
+/// Whether the plan of an update expects a PATCH: it left values to be read back
+/// (unknown), or a configured value differs from the prior state.
+pub fn planned_write(prior: &SessionModel, planned: &SessionModel) -> bool {
+    let unknown = Lifetime::ALL
+        .into_iter()
+        .any(|l| planned.hours(l).is_unknown() || planned.minutes(l).is_unknown())
+        || planned.session_cookie_mode.is_unknown();
+    unknown || !change_update(prior, planned).is_empty()
+}
+
+/// Whether applying this update sends a PATCH: a configured value differs from the prior
+/// state, or is not known yet.
+pub fn writes(prior: &SessionModel, planned: &SessionModel, cfg: &SessionModel) -> bool {
+    let unknown = Lifetime::ALL
+        .into_iter()
+        .any(|l| !cfg.unmanaged(l) && configured_minutes(cfg, l).is_err())
+        || cfg.session_cookie_mode.is_unknown();
+    unknown || !change_update(prior, planned).is_empty()
+}
+
+/// The configured values that differ from the prior state.
+pub fn change_update(prior: &SessionModel, planned: &SessionModel) -> SessionUpdate {
+    let mut u = SessionUpdate::default();
+    for l in Lifetime::ALL {
+        if let Some(want) = planned.pair_minutes(l) {
+            if prior.pair_minutes(l) != Some(want) {
+                u.set_lifetime(l, Minutes(want));
+            }
+        }
+    }
+    if let Some(mode) = planned.cookie() {
+        if prior.cookie() != Some(mode) {
+            u.cookie_mode = Some(mode);
+        }
+    }
+    u
+}
+
+/// The PATCH of a create or an update: every configured value, so the tenant ends up
+/// exactly as configured even when the plan was made from a stale state.
+pub fn configured_update(cfg: &SessionModel) -> SessionUpdate {
+    let mut u = SessionUpdate::default();
+    for l in Lifetime::ALL {
+        if let Ok(Some(m)) = configured_minutes(cfg, l) {
+            u.set_lifetime(l, Minutes(m));
+        }
+    }
+    u.cookie_mode = cfg.cookie();
+    u
+}
+
+/// The PATCH that restores the originals: all of them, whatever the state says the tenant
+/// holds now (a state not refreshed, `-refresh=false`, may be stale).
+pub fn restore_update(originals: &OriginalSettings) -> SessionUpdate {
+    let mut u = SessionUpdate::default();
+    for l in Lifetime::ALL {
+        u.set_lifetime(l, Minutes(originals.minutes(l)));
+    }
+    u.cookie_mode = originals.session_cookie_mode.parse::<CookieMode>().ok();
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth0::CookieMode;
+    use crate::provider::tenant_session::state::{state_after_apply, state_after_read};
+    use crate::provider::tenant_session::test_support::{applied, n, settings};
+
+    #[test]
+    fn create_plan_derives_twins_and_leaves_unmanaged_unknown() {
+        let cfg = SessionModel {
+            session_lifetime: Value::Value(Number::Float(1.5)),
+            idle_session_lifetime_in_minutes: n(90),
+            ..Default::default()
+        };
+        let p = plan(None, &cfg, Some("t.example"), None);
+        assert_eq!(p.session_lifetime_in_minutes, n(90));
+        assert_eq!(p.idle_session_lifetime, Value::Value(Number::Float(1.5)));
+        assert!(p.ephemeral_session_lifetime.is_unknown());
+        assert!(p.session_cookie_mode.is_unknown());
+        assert_eq!(p.restore_on_destroy, Value::Value(false));
+        assert_eq!(p.id, Value::Value("t.example".into()));
+        // Known at apply: from a replaced object, a read, or null.
+        assert!(p.original_settings.is_unknown());
+    }
+
+    #[test]
+    fn plan_is_a_noop_when_notation_differs_only() {
+        let prior = applied(
+            &SessionModel {
+                session_lifetime: n(168),
+                ..Default::default()
+            },
+            [10080, 4320, 4320, 1440],
+        );
+        // The user switches to minutes: nothing changes.
+        let cfg = SessionModel {
+            session_lifetime_in_minutes: n(10080),
+            ..Default::default()
+        };
+        let p = plan(Some(&prior), &cfg, Some("t"), None);
+        assert_eq!(p, prior);
+        assert!(!writes(&prior, &p, &cfg));
+        assert!(!planned_write(&prior, &p));
+    }
+
+    #[test]
+    fn an_update_that_writes_reads_back_what_it_does_not_manage() {
+        let prior = state_after_read(
+            &SessionModel::default(),
+            &settings([10080, 4320, 4320, 1440]),
+            "t",
+            None,
+        );
+        let cfg = SessionModel {
+            session_lifetime: n(168),
+            idle_session_lifetime_in_minutes: n(90),
+            ..Default::default()
+        };
+        let p = plan(Some(&prior), &cfg, Some("t"), None);
+        assert!(writes(&prior, &p, &cfg));
+        assert!(planned_write(&prior, &p));
+        let u = change_update(&prior, &p);
+        assert_eq!(u.session_lifetime, None);
+        assert_eq!(u.idle_session_lifetime, Some(Minutes(90)));
+        // Unmanaged values come from Auth0's answer, not from a state that may be stale.
+        assert!(p.ephemeral_session_lifetime.is_unknown());
+        assert!(p.idle_ephemeral_session_lifetime_in_minutes.is_unknown());
+        assert!(p.session_cookie_mode.is_unknown());
+        // The PATCH asserts the whole configuration.
+        let body = configured_update(&cfg);
+        assert_eq!(body.session_lifetime, Some(Minutes(10080)));
+        assert_eq!(body.idle_session_lifetime, Some(Minutes(90)));
+        assert_eq!(body.ephemeral_session_lifetime, None);
+        // The tenant drifted outside Terraform on what this resource does not manage:
+        // recorded as read, no error.
+        let now = settings([10080, 90, 100, 200]);
+        let (st, d) = state_after_apply(&p, Some(&cfg), &body, &now, "t");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(st.ephemeral_session_lifetime_in_minutes, n(100));
+        assert_eq!(st.idle_ephemeral_session_lifetime_in_minutes, n(200));
+        assert_eq!(st.session_lifetime, n(168));
+    }
+
+    #[test]
+    fn create_sends_every_configured_field() {
+        let cfg = SessionModel {
+            session_lifetime: n(168),
+            session_cookie_mode: Value::Value("non-persistent".into()),
+            ..Default::default()
+        };
+        let u = configured_update(&cfg);
+        assert_eq!(u.session_lifetime, Some(Minutes(10080)));
+        assert_eq!(u.idle_session_lifetime, None);
+        assert_eq!(u.cookie_mode, Some(CookieMode::NonPersistent));
+    }
+
+    #[test]
+    fn restore_puts_back_every_original() {
+        let o = OriginalSettings::from_settings(&settings([10080, 4320, 4320, 15]));
+        let u = restore_update(&o);
+        assert_eq!(u.session_lifetime, Some(Minutes(10080)));
+        assert_eq!(u.idle_ephemeral_session_lifetime, Some(Minutes(15)));
+        assert_eq!(u.cookie_mode, Some(CookieMode::Persistent));
+    }
+
+    #[test]
+    fn originals_are_kept_or_recorded_when_restore_is_switched_on() {
+        let prior = applied(
+            &SessionModel {
+                session_lifetime: n(100),
+                ..Default::default()
+            },
+            [10080, 4320, 4320, 1440],
+        );
+        assert!(prior.original_settings.is_null());
+        let on = SessionModel {
+            session_lifetime: n(100),
+            restore_on_destroy: Value::Value(true),
+            ..Default::default()
+        };
+        // Switched on: the values at that point.
+        let p = plan(Some(&prior), &on, Some("t"), None);
+        assert_eq!(
+            p.originals().map(|o| o.session_lifetime_in_minutes),
+            Some(6000)
+        );
+        assert!(
+            !writes(&prior, &p, &on),
+            "recording originals sends nothing"
+        );
+        // Recorded ones are kept whatever restore_on_destroy says now.
+        let off = SessionModel {
+            restore_on_destroy: Value::Value(false),
+            ..on.clone()
+        };
+        let p2 = plan(Some(&p), &off, Some("t"), None);
+        assert_eq!(p2.original_settings, p.original_settings);
+        // A version 0 object's private originals move into the plan.
+        let legacy = OriginalSettings::from_settings(&settings([1, 2, 3, 4]));
+        let p3 = plan(Some(&prior), &off, Some("t"), Some(&legacy));
+        assert_eq!(p3.originals(), Some(&legacy));
+    }
+}

@@ -1,0 +1,343 @@
+//! The state each step leaves: after an apply, a refresh, an import or a failed create,
+//! and the configuration `-generate-config-out` writes for a state.
+
+use tf_provider::value::Value;
+
+use super::model::{OriginalSettings, SessionModel};
+use super::validate::configured_attr;
+use crate::auth0::{Minutes, SessionSettings, SessionUpdate};
+use crate::protocol::codec::Number;
+use crate::protocol::diagnostics::attr_error;
+use crate::protocol::tfplugin6::Diagnostic;
+use crate::provider::lifetimes::{Lifetime, Spelling, PAIRS};
+
+/// New state after a PATCH (`sent`) or a read (`sent` empty): for what was sent, the
+/// planned spelling when the tenant holds it, and an error where it holds something else
+/// (the state then tells the truth); for everything else, what the tenant holds.
+pub fn state_after_apply(
+    planned: &SessionModel,
+    cfg: Option<&SessionModel>,
+    sent: &SessionUpdate,
+    actual: &SessionSettings,
+    domain: &str,
+) -> (SessionModel, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut st = planned.clone();
+    if !st.id.is_value() {
+        st.id = Value::Value(domain.to_string());
+    }
+    for p in PAIRS {
+        let l = p.lifetime;
+        let got = actual.lifetime(l).0;
+        match sent.lifetime(l) {
+            Some(Minutes(want)) if want != got => {
+                diags.push(attr_error(
+                    configured_attr(cfg.unwrap_or(planned), l),
+                    format!("Auth0 stored a different {}", p.hours_attr),
+                    format!(
+                        "The apply set {} to {want} minutes, but the tenant now holds {got} minutes \
+                         (Auth0 may cap values at your plan's system limit). The state records what \
+                         the tenant holds.",
+                        p.hours_attr
+                    ),
+                ));
+                st.set_minutes(l, got);
+            }
+            // Sent and stored: the spelling planned, or configured when the plan could not
+            // know it yet, with the computed twin filled in.
+            Some(_) => {
+                let h = spelled(planned.hours(l), cfg.map(|c| c.hours(l)), || {
+                    Spelling::Hours.number(got)
+                });
+                let m = spelled(planned.minutes(l), cfg.map(|c| c.minutes(l)), || {
+                    Spelling::Minutes.number(got)
+                });
+                st.set_pair(l, h, m);
+            }
+            // Not sent, and planned as what the tenant holds: keep that spelling.
+            None if planned.pair_minutes(l) == Some(got) => {}
+            // Not sent and unknown in the plan (or stale): what the tenant holds.
+            None => st.set_minutes(l, got),
+        }
+    }
+    let got_mode = actual.cookie_mode.as_str().to_string();
+    match (sent.cookie_mode, &planned.session_cookie_mode) {
+        (Some(want), _) if want != actual.cookie_mode => {
+            diags.push(attr_error(
+                "session_cookie_mode",
+                "Auth0 stored a different session_cookie_mode",
+                format!(
+                    "The apply set {:?}, the tenant holds {got_mode:?}.",
+                    want.as_str()
+                ),
+            ));
+            st.session_cookie_mode = Value::Value(got_mode);
+        }
+        (_, Value::Value(p)) if *p == got_mode => {}
+        _ => st.session_cookie_mode = Value::Value(got_mode),
+    }
+    if !st.restore_on_destroy.is_value() {
+        st.restore_on_destroy = Value::Value(false);
+    }
+    (st, diags)
+}
+
+/// A planned spelling after apply: as planned when known; else as configured, when the
+/// configuration (known at apply) holds it; else derived from what the tenant holds.
+fn spelled(
+    planned: &Value<Number>,
+    configured: Option<&Value<Number>>,
+    derive: impl FnOnce() -> Number,
+) -> Value<Number> {
+    match (planned, configured) {
+        (Value::Unknown, Some(Value::Value(c))) => Value::Value(c.clone()),
+        (Value::Unknown, _) => Value::Value(derive()),
+        (other, _) => other.clone(),
+    }
+}
+
+/// ReadResource: the tenant's values, in the spelling already in state where they agree.
+/// `legacy` originals from a schema version 0 private state move into the state.
+pub fn state_after_read(
+    prior: &SessionModel,
+    actual: &SessionSettings,
+    domain: &str,
+    legacy: Option<&OriginalSettings>,
+) -> SessionModel {
+    let mut st = prior.clone();
+    if !st.id.is_value() {
+        st.id = Value::Value(domain.to_string());
+    }
+    for l in Lifetime::ALL {
+        let got = actual.lifetime(l).0;
+        if prior.pair_minutes(l) != Some(got) {
+            st.set_minutes(l, got);
+        }
+    }
+    st.session_cookie_mode = Value::Value(actual.cookie_mode.as_str().to_string());
+    if !st.restore_on_destroy.is_value() {
+        st.restore_on_destroy = Value::Value(false);
+    }
+    if !st.original_settings.is_value() {
+        st.original_settings = legacy.map_or(Value::Null, |o| Value::Value(o.clone()));
+    }
+    st
+}
+
+/// ImportResourceState: each lifetime in its natural spelling only (whole hours as hours,
+/// anything else as minutes), so `-generate-config-out` writes a config that plans clean.
+/// The tenant's values now are the originals: Terraform has not changed them yet.
+pub fn state_from_import(actual: &SessionSettings, domain: &str) -> SessionModel {
+    let mut st = SessionModel {
+        id: Value::Value(domain.to_string()),
+        session_cookie_mode: Value::Value(actual.cookie_mode.as_str().to_string()),
+        restore_on_destroy: Value::Value(false),
+        original_settings: Value::Value(OriginalSettings::from_settings(actual)),
+        ..SessionModel::default()
+    };
+    for l in Lifetime::ALL {
+        set_one_spelling(&mut st, l, actual.lifetime(l).0);
+    }
+    st
+}
+
+/// GenerateResourceConfig: the configuration that manages `state` with no change, each
+/// lifetime in one spelling only (the one the state holds, or its natural one: whole
+/// hours as hours, else minutes). Terraform's own fallback would write both spellings,
+/// which validation refuses. Computed-only and default values are left out.
+pub fn generated_config(state: &SessionModel) -> SessionModel {
+    let mut cfg = SessionModel {
+        session_cookie_mode: state.session_cookie_mode.clone(),
+        restore_on_destroy: match state.restore_on_destroy {
+            Value::Value(true) => Value::Value(true),
+            _ => Value::Null,
+        },
+        ..SessionModel::default()
+    };
+    for l in Lifetime::ALL {
+        match (state.hours(l), state.minutes(l), state.pair_minutes(l)) {
+            (Value::Value(h), Value::Null, _) => {
+                cfg.set_pair(l, Value::Value(h.clone()), Value::Null)
+            }
+            (Value::Null, Value::Value(m), _) => {
+                cfg.set_pair(l, Value::Null, Value::Value(m.clone()))
+            }
+            (_, _, Some(minutes)) => set_one_spelling(&mut cfg, l, minutes),
+            (_, _, None) => cfg.set_pair(l, Value::Null, Value::Null),
+        }
+    }
+    cfg
+}
+
+/// The name `terraform query` shows beside a result.
+pub fn display_name(domain: &str, s: &SessionSettings) -> String {
+    let hours = |m: Minutes| {
+        if m.0 % 60 == 0 {
+            format!("{} h", m.0 / 60)
+        } else {
+            format!("{} min", m.0)
+        }
+    };
+    format!(
+        "Session settings of {domain} (session {}, idle {}, cookie {})",
+        hours(s.session_lifetime),
+        hours(s.idle_session_lifetime),
+        s.cookie_mode.as_str()
+    )
+}
+
+/// A create that failed after the tenant may have changed: the object Terraform keeps
+/// (tainted) so the originals recorded before the change are not forgotten. Its values
+/// are the last ones known to be in the tenant, `before` (read before the change, or the
+/// originals themselves when a replaced object restored them); the next refresh reads
+/// the truth.
+pub fn state_after_failed_create(
+    planned: &SessionModel,
+    before: &SessionSettings,
+    originals: &OriginalSettings,
+    domain: &str,
+) -> SessionModel {
+    let mut st = planned.clone();
+    st.id = Value::Value(domain.to_string());
+    for l in Lifetime::ALL {
+        st.set_minutes(l, before.lifetime(l).0);
+    }
+    st.session_cookie_mode = Value::Value(before.cookie_mode.as_str().to_string());
+    if !st.restore_on_destroy.is_value() {
+        st.restore_on_destroy = Value::Value(false);
+    }
+    st.original_settings = Value::Value(originals.clone());
+    st
+}
+
+/// A lifetime in its natural spelling only (whole hours as hours, anything else as
+/// minutes), the other left null: what a configuration written by hand would hold.
+fn set_one_spelling(m: &mut SessionModel, l: Lifetime, minutes: u32) {
+    let n = Value::Value(Spelling::natural(minutes).number(minutes));
+    match Spelling::natural(minutes) {
+        Spelling::Hours => m.set_pair(l, n, Value::Null),
+        Spelling::Minutes => m.set_pair(l, Value::Null, n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::lifetimes::Echo;
+    use crate::provider::tenant_session::plan::{configured_update, plan};
+    use crate::provider::tenant_session::test_support::{attrs, n, settings};
+    use crate::provider::tenant_session::validate::validate;
+
+    #[test]
+    fn apply_reports_a_capped_value_and_records_the_truth() {
+        let cfg = SessionModel {
+            idle_session_lifetime: n(100),
+            ..Default::default()
+        };
+        let p = plan(None, &cfg, Some("t"), None);
+        let (st, d) = state_after_apply(
+            &p,
+            Some(&cfg),
+            &configured_update(&cfg),
+            &settings([10080, 72 * 60, 4320, 1440]),
+            "t",
+        );
+        assert_eq!(attrs(&d), vec!["idle_session_lifetime"]);
+        assert_eq!(st.idle_session_lifetime, n(72));
+    }
+
+    #[test]
+    fn drift_is_read_back() {
+        let prior = state_after_read(
+            &SessionModel::default(),
+            &settings([10080, 4320, 4320, 1440]),
+            "t",
+            None,
+        );
+        let st = state_after_read(&prior, &settings([181, 4320, 4320, 1440]), "t", None);
+        assert_eq!(
+            st.session_lifetime,
+            Value::Value(Number::Float(181.0 / 60.0))
+        );
+        assert_eq!(st.session_lifetime_in_minutes, n(181));
+        assert_eq!(st.idle_session_lifetime, prior.idle_session_lifetime);
+    }
+
+    #[test]
+    fn import_uses_natural_spelling_and_generated_config_plans_clean() {
+        let st = state_from_import(&settings([10080, 181, 4320, 15]), "t");
+        assert_eq!(st.session_lifetime, n(168));
+        assert!(st.session_lifetime_in_minutes.is_null());
+        assert!(st.idle_session_lifetime.is_null());
+        assert_eq!(st.idle_session_lifetime_in_minutes, n(181));
+        assert_eq!(
+            st.originals().map(|o| o.idle_session_lifetime_in_minutes),
+            Some(181)
+        );
+        // The config Terraform generates holds the non-null optional values.
+        let generated = SessionModel {
+            session_lifetime: n(168),
+            idle_session_lifetime_in_minutes: n(181),
+            ephemeral_session_lifetime: n(72),
+            idle_ephemeral_session_lifetime_in_minutes: n(15),
+            session_cookie_mode: Value::Value("persistent".into()),
+            restore_on_destroy: Value::Value(false),
+            ..Default::default()
+        };
+        assert!(validate(&generated, None, Echo::Value).is_empty());
+        let p = plan(Some(&st), &generated, Some("t"), None);
+        assert_eq!(p, st);
+    }
+
+    #[test]
+    fn generated_config_has_one_spelling_per_lifetime_and_plans_clean() {
+        let st = state_from_import(&settings([10080, 181, 4320, 15]), "t");
+        let cfg = generated_config(&st);
+        assert_eq!(cfg.session_lifetime, n(168));
+        assert!(cfg.session_lifetime_in_minutes.is_null());
+        assert_eq!(cfg.idle_session_lifetime_in_minutes, n(181));
+        assert!(cfg.idle_session_lifetime.is_null());
+        assert!(cfg.id.is_null() && cfg.original_settings.is_null());
+        assert!(cfg.restore_on_destroy.is_null());
+        assert!(validate(&cfg, None, Echo::Value).is_empty());
+        assert_eq!(plan(Some(&st), &cfg, Some("t"), None), st);
+        // A state with both spellings (after an apply) keeps the natural one.
+        let applied = state_after_read(
+            &SessionModel::default(),
+            &settings([10080, 181, 4320, 15]),
+            "t",
+            None,
+        );
+        let cfg = generated_config(&applied);
+        assert!(validate(&cfg, None, Echo::Value).is_empty());
+        assert_eq!(cfg.session_lifetime, n(168));
+        assert!(cfg.session_lifetime_in_minutes.is_null());
+        assert_eq!(cfg.idle_session_lifetime_in_minutes, n(181));
+    }
+
+    #[test]
+    fn display_names_say_which_tenant() {
+        let d = display_name("t.example", &settings([10080, 90, 4320, 1440]));
+        assert_eq!(
+            d,
+            "Session settings of t.example (session 168 h, idle 90 min, cookie persistent)"
+        );
+    }
+
+    #[test]
+    fn failed_create_keeps_originals() {
+        let cfg = SessionModel {
+            session_lifetime: n(100),
+            restore_on_destroy: Value::Value(true),
+            ..Default::default()
+        };
+        let planned = plan(None, &cfg, Some("t"), None);
+        let before = settings([10080, 4320, 4320, 1440]);
+        let o = OriginalSettings::from_settings(&before);
+        let st = state_after_failed_create(&planned, &before, &o, "t");
+        assert_eq!(st.originals(), Some(&o));
+        assert_eq!(st.session_lifetime, n(168));
+        assert_eq!(st.session_lifetime_in_minutes, n(10080));
+        assert_eq!(st.id, Value::Value("t".into()));
+    }
+}

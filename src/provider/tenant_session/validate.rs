@@ -1,0 +1,192 @@
+//! The rules a configuration must meet: checked at validate with what is known, and
+//! again at apply once every value is.
+
+use tf_provider::value::Value;
+
+use super::model::SessionModel;
+use crate::auth0::CookieMode;
+use crate::protocol::diagnostics::{attr_error, attr_warning};
+use crate::protocol::tfplugin6::{diagnostic::Severity, Diagnostic};
+use crate::provider::lifetimes::{
+    self, absolute_of, pair, Echo, Lifetime, Spelling, TenantPlan, PAIRS,
+};
+
+/// Rules a configuration must meet. Unknown values are checked once they are known (at
+/// apply). `plan` is the tenant plan for system-limit warnings, if the provider knows it;
+/// `echo` says whether messages may repeat configured values.
+pub fn validate(cfg: &SessionModel, plan: Option<TenantPlan>, echo: Echo) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut valid: Vec<(Lifetime, u32)> = Vec::new();
+    for p in PAIRS {
+        let l = p.lifetime;
+        let checked = match (cfg.hours(l), cfg.minutes(l)) {
+            (Value::Value(h), Value::Value(m)) => {
+                let both = match echo {
+                    Echo::Value => format!(
+                        "{} = {} and {} = {} are",
+                        p.hours_attr,
+                        h.display(),
+                        p.minutes_attr,
+                        m.display()
+                    ),
+                    Echo::Hidden => format!("{} and {} are", p.hours_attr, p.minutes_attr),
+                };
+                diags.push(attr_error(
+                    p.minutes_attr,
+                    format!("Set {} or {}, not both", p.hours_attr, p.minutes_attr),
+                    format!(
+                        "{both} two spellings of one lifetime (hours and minutes). Keep the one you \
+                         prefer; the other is computed from it."
+                    ),
+                ));
+                continue;
+            }
+            (Value::Value(h), _) => Some((
+                p.hours_attr,
+                Spelling::Hours.checked_minutes(p.hours_attr, h, echo),
+            )),
+            (_, Value::Value(m)) => Some((
+                p.minutes_attr,
+                Spelling::Minutes.checked_minutes(p.minutes_attr, m, echo),
+            )),
+            _ => None,
+        };
+        match checked {
+            Some((attr, Ok(m))) => {
+                valid.push((l, m));
+                if let Some(w) = lifetimes::plan_limit_warning(attr, p.kind, m, plan, echo) {
+                    diags.push(attr_warning(attr, w.summary, w.detail));
+                }
+            }
+            Some((attr, Err(e))) => diags.push(attr_error(attr, e.summary, e.detail)),
+            None => {}
+        }
+    }
+    // Idle longer than absolute means the idle limit can never be reached.
+    for l in Lifetime::ALL {
+        let Some(abs) = absolute_of(l) else { continue };
+        let configured = |l: Lifetime| valid.iter().find(|(k, _)| *k == l).map(|(_, m)| *m);
+        if let (Some(i), Some(a)) = (configured(l), configured(abs)) {
+            if i > a {
+                let values = match echo {
+                    Echo::Value => format!(" ({i} min, against {a} min)"),
+                    Echo::Hidden => String::new(),
+                };
+                diags.push(attr_warning(
+                    configured_attr(cfg, l),
+                    "Idle lifetime longer than the absolute lifetime",
+                    format!(
+                        "{} is longer than {}{values}: sessions end at the absolute lifetime first, \
+                         so the idle setting has no effect.",
+                        pair(l).hours_attr,
+                        pair(abs).hours_attr
+                    ),
+                ));
+            }
+        }
+    }
+    if let Value::Value(mode) = &cfg.session_cookie_mode {
+        if mode.parse::<CookieMode>().is_err() {
+            let subject = match echo {
+                Echo::Value => format!("session_cookie_mode = {mode:?}"),
+                Echo::Hidden => "The value of session_cookie_mode".to_string(),
+            };
+            diags.push(attr_error(
+                "session_cookie_mode",
+                "Invalid session_cookie_mode",
+                format!("{subject} is not one of the modes Auth0 knows: expected \"persistent\" or \"non-persistent\"."),
+            ));
+        }
+    }
+    diags
+}
+
+/// The spelling of a lifetime the configuration uses (hours unless minutes is set).
+pub(super) fn configured_attr(cfg: &SessionModel, l: Lifetime) -> &'static str {
+    if cfg.minutes(l).is_value() {
+        pair(l).minutes_attr
+    } else {
+        pair(l).hours_attr
+    }
+}
+
+/// Minutes the configuration asks for: Ok(None) when it leaves the lifetime alone, Err
+/// when it is unknown or invalid.
+pub(super) fn configured_minutes(cfg: &SessionModel, l: Lifetime) -> Result<Option<u32>, ()> {
+    let p = pair(l);
+    match (cfg.hours(l), cfg.minutes(l)) {
+        (Value::Unknown, _) | (_, Value::Unknown) => Err(()),
+        (Value::Value(h), Value::Null) => Spelling::Hours
+            .checked_minutes(p.hours_attr, h, Echo::Hidden)
+            .map(Some)
+            .map_err(|_| ()),
+        (Value::Null, Value::Value(m)) => Spelling::Minutes
+            .checked_minutes(p.minutes_attr, m, Echo::Hidden)
+            .map(Some)
+            .map_err(|_| ()),
+        (Value::Null, Value::Null) => Ok(None),
+        (Value::Value(_), Value::Value(_)) => Err(()),
+    }
+}
+
+/// The errors (not warnings) of a configuration, checked again at apply now that every
+/// value is known. Values are not repeated: they may come from sensitive variables.
+pub fn config_errors(cfg: &SessionModel) -> Vec<Diagnostic> {
+    let mut diags = validate(cfg, None, Echo::Hidden);
+    diags.retain(|d| d.severity == Severity::Error as i32);
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::tenant_session::test_support::{attrs, n};
+
+    #[test]
+    fn both_twins_is_an_error_on_the_minutes_attribute() {
+        let cfg = SessionModel {
+            session_lifetime: n(168),
+            session_lifetime_in_minutes: n(10080),
+            ..Default::default()
+        };
+        let d = validate(&cfg, None, Echo::Value);
+        assert_eq!(attrs(&d), vec!["session_lifetime_in_minutes"]);
+        assert!(d[0].detail.contains("168") && d[0].detail.contains("10080"));
+        let d = validate(&cfg, None, Echo::Hidden);
+        assert!(!d[0].detail.contains("10080"), "{d:?}");
+    }
+
+    #[test]
+    fn unknown_values_are_not_judged_yet() {
+        let cfg = SessionModel {
+            session_lifetime: Value::Unknown,
+            ..Default::default()
+        };
+        assert!(validate(&cfg, None, Echo::Value).is_empty());
+    }
+
+    #[test]
+    fn idle_longer_than_absolute_warns() {
+        let cfg = SessionModel {
+            session_lifetime: n(10),
+            idle_session_lifetime: n(20),
+            ..Default::default()
+        };
+        let d = validate(&cfg, Some(TenantPlan::Enterprise), Echo::Value);
+        assert_eq!(attrs(&d), vec!["idle_session_lifetime"]);
+        assert!(!crate::protocol::diagnostics::has_errors(&d));
+    }
+
+    #[test]
+    fn bad_cookie_mode() {
+        let cfg = SessionModel {
+            session_cookie_mode: Value::Value("sometimes".into()),
+            ..Default::default()
+        };
+        let d = validate(&cfg, None, Echo::Value);
+        assert_eq!(attrs(&d), vec!["session_cookie_mode"]);
+        assert!(d[0].detail.contains("\"sometimes\""));
+        let d = validate(&cfg, None, Echo::Hidden);
+        assert!(!d[0].detail.contains("sometimes"), "{d:?}");
+    }
+}
