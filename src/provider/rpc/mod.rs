@@ -82,6 +82,8 @@ impl Auth0Provider {
 
 type R<T> = Result<Response<T>, Status>;
 
+// The service's signatures are tonic's; this only wraps a response in them.
+#[allow(clippy::result_large_err)]
 fn ok<T>(v: T) -> R<T> {
     Ok(Response::new(v))
 }
