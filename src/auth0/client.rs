@@ -12,6 +12,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 use tracing::{debug, trace};
 
+use super::ca_bundle::extra_roots;
 use super::config::{default_user_agent, parse_domain, ClientConfig, Endpoint, RetryPolicy};
 use super::credentials::{parse_private_key, Credentials, Secret, SigningAlg};
 use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError};
@@ -134,60 +135,6 @@ fn method_str(m: &Method) -> &'static str {
         Method::DELETE => "DELETE",
         _ => "HTTP",
     }
-}
-
-/// CA certificates to trust besides the bundled Mozilla roots: the bundle in
-/// `SSL_CERT_FILE` and the PEM files in `SSL_CERT_DIR`, the variables OpenSSL and Go honour
-/// (corporate TLS proxies). Read only when set: parsing a system-sized bundle takes ~2 ms
-/// per provider process.
-fn extra_roots() -> Result<Vec<reqwest::Certificate>, ConfigError> {
-    extra_roots_from(
-        std::env::var_os("SSL_CERT_FILE"),
-        std::env::var_os("SSL_CERT_DIR"),
-    )
-}
-
-fn extra_roots_from(
-    file: Option<std::ffi::OsString>,
-    dirs: Option<std::ffi::OsString>,
-) -> Result<Vec<reqwest::Certificate>, ConfigError> {
-    let mut files = Vec::new();
-    if let Some(f) = file.filter(|v| !v.is_empty()) {
-        files.push(std::path::PathBuf::from(f));
-    }
-    if let Some(d) = dirs.filter(|v| !v.is_empty()) {
-        for dir in std::env::split_paths(&d) {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.extension().is_some_and(|x| x == "pem" || x == "crt") {
-                    files.push(p);
-                }
-            }
-        }
-    }
-    let mut certs = Vec::new();
-    for f in files {
-        let pem = std::fs::read(&f).map_err(|e| {
-            ConfigError::new(
-                None,
-                format!(
-                    "cannot read CA bundle {} (SSL_CERT_FILE/SSL_CERT_DIR): {e}",
-                    f.display()
-                ),
-            )
-        })?;
-        let bundle = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            ConfigError::new(
-                None,
-                format!("CA bundle {} is not PEM certificates: {e}", f.display()),
-            )
-        })?;
-        certs.extend(bundle);
-    }
-    Ok(certs)
 }
 
 fn now_unix() -> Duration {
@@ -1308,27 +1255,5 @@ mod transport_tests {
             *log.lock().unwrap(),
             vec!["PATCH /api/v2/tenants/settings HTTP/1.1".to_string()]
         );
-    }
-}
-
-#[cfg(test)]
-mod ca_bundle_tests {
-    use super::extra_roots_from;
-
-    #[test]
-    fn ca_bundles_from_file_and_dir() {
-        let dir = tempfile::tempdir().unwrap();
-        let cert = rcgen::generate_simple_self_signed(vec!["ca.example.invalid".into()]).unwrap();
-        let pem = cert.cert.pem();
-        std::fs::write(dir.path().join("a.pem"), &pem).unwrap();
-        std::fs::write(dir.path().join("ignored.txt"), "not a cert").unwrap();
-        let bundle = dir.path().join("bundle.crt");
-        std::fs::write(&bundle, format!("{pem}{pem}")).unwrap();
-        let certs = extra_roots_from(Some(bundle.into()), Some(dir.path().into())).unwrap();
-        // Two from the bundle file, then a.pem and bundle.crt from the directory.
-        assert_eq!(certs.len(), 5);
-        assert!(extra_roots_from(None, None).unwrap().is_empty());
-        let e = extra_roots_from(Some(dir.path().join("missing.pem").into()), None).unwrap_err();
-        assert!(e.message.contains("SSL_CERT_FILE"), "{e}");
     }
 }

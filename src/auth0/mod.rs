@@ -6,6 +6,7 @@
 //! - `jwt`: private key JWT client assertions (signed with aws-lc-rs),
 //! - `token`: the shared, lazily fetched access token,
 //! - `retry`: rate-limit waits, backoff and the retry budget,
+//! - `ca_bundle`: extra CA certificates from `SSL_CERT_FILE`/`SSL_CERT_DIR`,
 //! - [`error`]: [`ConfigError`] and [`ApiError`],
 //! - [`settings`]: the session settings model and its JSON mapping,
 //! - `client`: [`Client`], which ties these together.
@@ -15,6 +16,7 @@
 //! [`Secret`] and never logged: debug logs carry one line per HTTP attempt (method, path,
 //! status, duration, `x-ratelimit-remaining`, attempt number).
 
+mod ca_bundle;
 mod client;
 pub mod config;
 pub mod credentials;
