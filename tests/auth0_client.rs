@@ -936,6 +936,14 @@ fn capture_all_modes() {
 
     let logs = capture.out.lock().unwrap().clone();
     assert!(logs.contains("auth0 api call"), "nothing captured:\n{logs}");
+    // Terraform shows the target as `@module`: every request line keeps `auth0.client`.
+    for line in logs.lines().filter(|l| l.contains("auth0 api")) {
+        assert!(
+            line.starts_with("DEBUG tfauth0::auth0::client ")
+                || line.starts_with("TRACE tfauth0::auth0::client "),
+            "{line}"
+        );
+    }
     assert!(logs.contains("status=200"), "{logs}");
     assert!(logs.contains("ratelimit_remaining"), "{logs}");
     let everything = format!("{logs}\n{}", errors.join("\n"));

@@ -1,28 +1,25 @@
 //! The Management API client: transport with retries, authentication, and the two calls the
 //! provider needs.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use aws_lc_rs::signature::RsaKeyPair;
-use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
+use reqwest::header::LOCATION;
 use reqwest::Method;
 use serde_json::Value;
-use tokio::time::Instant;
-use tracing::{debug, trace};
+use tracing::debug;
 
-use super::ca_bundle::extra_roots;
-use super::config::{default_user_agent, parse_domain, ClientConfig, Endpoint, RetryPolicy};
+use super::config::{parse_domain, ClientConfig};
 use super::credentials::{parse_private_key, Credentials, Secret, SigningAlg};
 use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError};
 use super::jwt::client_assertion;
-use super::retry::{human, rate_limit_wait, Budget, Exhausted};
+use super::retry::now_unix;
 use super::settings::{fields_query, SessionSettings, SessionUpdate};
-use super::token::{Fetched, OAuthError, Token, TokenCache, TokenResponse};
+use super::token::{Fetched, OAuthError, Token, TokenCache, TokenResponse, TOKEN_PATH};
+use super::transport::{method_str, Body, Reply, Request, Transport};
 
 pub(crate) const SETTINGS_PATH: &str = "/api/v2/tenants/settings";
-const TOKEN_PATH: &str = "/oauth/token";
 const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const DASHBOARD_M2M: &str = "in the Auth0 dashboard (APIs > Auth0 Management API > Machine to \
                              Machine Applications)";
@@ -60,60 +57,19 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
-    endpoint: Endpoint,
+    transport: Transport,
     audience: String,
     auth: Auth,
-    retry: RetryPolicy,
-    request_timeout: Duration,
-    log_bodies: bool,
     tokens: TokenCache,
-    token_requests: AtomicU64,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.endpoint.base)
+            .field("base_url", &self.inner.transport.endpoint.base)
             .field("audience", &self.inner.audience)
             .finish_non_exhaustive()
     }
-}
-
-/// A request as the retry loop replays it.
-enum Body<'a> {
-    Empty,
-    Json(&'a Value),
-    Form(&'a [(&'a str, &'a str)]),
-}
-
-struct Request<'a> {
-    method: Method,
-    path: &'static str,
-    query: Option<&'a str>,
-    body: Body<'a>,
-    bearer: Option<&'a Secret>,
-}
-
-/// A complete HTTP answer (headers and whole body).
-struct Reply {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
-    /// "N attempts over T", filled in when the reply ends a run of retries.
-    retries: Option<String>,
-}
-
-impl Reply {
-    fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-}
-
-/// Why one attempt produced no reply.
-enum Transport {
-    Timeout,
-    Failed(String),
 }
 
 /// Auth0's Management API error body.
@@ -123,24 +79,6 @@ struct MgmtError {
     error: Option<String>,
     #[serde(rename = "errorCode")]
     error_code: Option<String>,
-}
-
-/// Static method names, so errors can carry them without allocating.
-fn method_str(m: &Method) -> &'static str {
-    match *m {
-        Method::GET => "GET",
-        Method::PATCH => "PATCH",
-        Method::POST => "POST",
-        Method::PUT => "PUT",
-        Method::DELETE => "DELETE",
-        _ => "HTTP",
-    }
-}
-
-fn now_unix() -> Duration {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
 }
 
 impl Client {
@@ -181,57 +119,31 @@ impl Client {
             Some(a) if !a.is_empty() => a.to_string(),
             _ => format!("{}/api/v2/", endpoint.base),
         };
-        if cfg.request_timeout.is_zero() {
-            return Err(ConfigError::new(
-                None,
-                "request_timeout must be greater than zero",
-            ));
-        }
-        let user_agent = if cfg.user_agent.trim().is_empty() {
-            default_user_agent()
-        } else {
-            cfg.user_agent
-        };
-        let mut builder = reqwest::Client::builder().use_rustls_tls();
-        // Extra CA bundles matter only for https; a loopback http:// tenant skips parsing them.
-        if endpoint.base.starts_with("https://") {
-            for cert in extra_roots()? {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = builder
-            .user_agent(user_agent)
-            .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
-            // A redirect would mean `domain` is wrong; following it could carry the token
-            // somewhere else, so report it instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                ConfigError::new(None, format!("could not set up the HTTPS client: {e}"))
-            })?;
+        let transport = Transport::new(
+            endpoint,
+            cfg.user_agent,
+            cfg.retry,
+            cfg.request_timeout,
+            cfg.log_bodies,
+        )?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
-                endpoint,
+                transport,
                 audience,
                 auth,
-                retry: cfg.retry,
-                request_timeout: cfg.request_timeout,
-                log_bodies: cfg.log_bodies,
                 tokens: TokenCache::default(),
-                token_requests: AtomicU64::new(0),
             }),
         })
     }
 
     /// `scheme://host[:port]` of the tenant.
     pub fn base_url(&self) -> &str {
-        &self.inner.endpoint.base
+        &self.inner.transport.endpoint.base
     }
 
     /// `host[:port]` of the tenant; stable, so it serves as the resource ID.
     pub fn domain_id(&self) -> String {
-        self.inner.endpoint.domain_id.clone()
+        self.inner.transport.endpoint.domain_id.clone()
     }
 
     /// The token audience in use.
@@ -241,7 +153,7 @@ impl Client {
 
     /// How many HTTP requests to `/oauth/token` this client (and its clones) has sent.
     pub fn token_requests(&self) -> u64 {
-        self.inner.token_requests.load(Ordering::Relaxed)
+        self.inner.transport.token_requests()
     }
 
     /// One `GET /api/v2/tenants/settings` narrowed to the session fields. Fields the tenant
@@ -321,7 +233,7 @@ impl Inner {
             bearer: Some(bearer),
         };
         let token = self.token().await?;
-        let reply = self.send(request(&token.value)).await?;
+        let reply = self.transport.send(request(&token.value)).await?;
         if reply.status != 401 || matches!(self.auth, Auth::Static(_)) {
             return self.check(&method, path, reply, false);
         }
@@ -334,7 +246,7 @@ impl Inner {
             .tokens
             .refresh_rejected(token.generation, || self.fetch_token())
             .await?;
-        let reply = self.send(request(&fresh.value)).await?;
+        let reply = self.transport.send(request(&fresh.value)).await?;
         self.check(&method, path, reply, true)
     }
 
@@ -380,7 +292,7 @@ impl Inner {
                     key,
                     *alg,
                     client_id,
-                    &self.endpoint.base,
+                    &self.transport.endpoint.base,
                     now_unix().as_secs(),
                 )
                 .map_err(|m| ApiError::new(ApiErrorKind::TokenEndpoint, "POST", TOKEN_PATH, m))?;
@@ -390,6 +302,7 @@ impl Inner {
             }
         }
         let reply = self
+            .transport
             .send(Request {
                 method: Method::POST,
                 path: TOKEN_PATH,
@@ -584,7 +497,7 @@ impl Inner {
                 Some(format!(
                     "Check that domain ({}) is the tenant's Auth0 domain such as \
                      my-tenant.eu.auth0.com; custom domains do not serve the Management API.",
-                    self.endpoint.domain_id
+                    self.transport.endpoint.domain_id
                 )),
             ),
             408 => (ApiErrorKind::Timeout, None),
@@ -616,264 +529,12 @@ impl Inner {
         err.hint = hint;
         Err(err)
     }
-
-    /// Sends `req`, retrying 429, 408, 5xx, timeouts and connection failures within the retry
-    /// budget, and returns the last reply (any status) for the caller to judge.
-    ///
-    /// Retrying the PATCH is safe: it sets absolute values, so applying it twice (e.g. when
-    /// the first answer was lost after Auth0 applied it) leaves the same state.
-    async fn send(&self, req: Request<'_>) -> Result<Reply, ApiError> {
-        let mut budget = Budget::new(self.retry);
-        let url = match req.query {
-            Some(q) => format!("{}{}?{q}", self.endpoint.base, req.path),
-            None => format!("{}{}", self.endpoint.base, req.path),
-        };
-        loop {
-            budget.attempts += 1;
-            let attempt = budget.attempts;
-            if req.path == TOKEN_PATH {
-                self.token_requests.fetch_add(1, Ordering::Relaxed);
-            }
-            let started = Instant::now();
-            let outcome = self.attempt(&req, &url).await;
-            let ms = started.elapsed().as_millis() as u64;
-            let wait = match outcome {
-                Ok(reply) => {
-                    let remaining = reply
-                        .headers
-                        .get("x-ratelimit-remaining")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("-")
-                        .to_string();
-                    debug!(
-                        method = %req.method,
-                        path = req.path,
-                        status = reply.status,
-                        duration_ms = ms,
-                        ratelimit_remaining = %remaining,
-                        attempt,
-                        "auth0 api call"
-                    );
-                    trace!(
-                        content_type = ?reply.headers.get(CONTENT_TYPE),
-                        body_len = reply.body.len(),
-                        "auth0 api reply"
-                    );
-                    // `debug` in the provider block. Management API bodies here are
-                    // session settings only; the token endpoint's carry secrets.
-                    if self.log_bodies && req.path != TOKEN_PATH {
-                        let sent = match req.body {
-                            Body::Json(v) => v.to_string(),
-                            Body::Empty | Body::Form(_) => String::new(),
-                        };
-                        debug!(
-                            method = %req.method,
-                            path = req.path,
-                            status = reply.status,
-                            request_body = %sent,
-                            response_body = %String::from_utf8_lossy(&reply.body),
-                            "auth0 api exchange"
-                        );
-                    }
-                    match reply.status {
-                        429 => {
-                            let asked = rate_limit_wait(&reply.headers, now_unix().as_secs_f64());
-                            let wait = asked.unwrap_or_else(|| budget.next_backoff());
-                            budget
-                                .take(wait)
-                                .map_err(|ex| self.rate_limited(&req, &budget, asked, ex))?
-                        }
-                        408 | 500..=599 => match budget.take(budget.next_backoff()) {
-                            Ok(w) => w,
-                            Err(_) => {
-                                let mut reply = reply;
-                                reply.retries = Some(budget.attempts_text());
-                                return Ok(reply);
-                            }
-                        },
-                        _ => return Ok(reply),
-                    }
-                }
-                Err(failure) => {
-                    let what = match &failure {
-                        Transport::Timeout => "timeout",
-                        Transport::Failed(why) => why.as_str(),
-                    };
-                    debug!(
-                        method = %req.method,
-                        path = req.path,
-                        error = what,
-                        duration_ms = ms,
-                        attempt,
-                        "auth0 api call"
-                    );
-                    match budget.take(budget.next_backoff()) {
-                        Ok(w) => w,
-                        Err(_) => return Err(self.transport_error(&req, failure, &budget)),
-                    }
-                }
-            };
-            if !wait.is_zero() {
-                debug!(
-                    method = %req.method,
-                    path = req.path,
-                    wait_ms = wait.as_millis() as u64,
-                    "auth0: retrying"
-                );
-                tokio::time::sleep(wait).await;
-            }
-        }
-    }
-
-    /// One HTTP exchange, body included, bounded by `request_timeout`.
-    async fn attempt(&self, req: &Request<'_>, url: &str) -> Result<Reply, Transport> {
-        let mut builder = self.http.request(req.method.clone(), url);
-        if let Some(token) = req.bearer {
-            // reqwest marks this header sensitive, which keeps it out of its Debug output.
-            builder = builder.bearer_auth(token.expose());
-        }
-        builder = match req.body {
-            Body::Empty => builder,
-            Body::Json(v) => builder.json(v),
-            Body::Form(f) => builder.form(f),
-        };
-        let exchange = async {
-            let resp = builder.send().await?;
-            let status = resp.status().as_u16();
-            let headers = resp.headers().clone();
-            let body = resp.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>(Reply {
-                status,
-                headers,
-                body,
-                retries: None,
-            })
-        };
-        match tokio::time::timeout(self.request_timeout, exchange).await {
-            Err(_) => Err(Transport::Timeout),
-            Ok(Ok(reply)) => Ok(reply),
-            Ok(Err(e)) if e.is_timeout() => Err(Transport::Timeout),
-            Ok(Err(e)) => Err(Transport::Failed(describe_transport_error(&e))),
-        }
-    }
-
-    fn rate_limited(
-        &self,
-        req: &Request<'_>,
-        budget: &Budget,
-        asked: Option<Duration>,
-        why: Exhausted,
-    ) -> ApiError {
-        let p = budget.policy();
-        let message = match (why, asked) {
-            (Exhausted::Time { needed, remaining }, Some(_)) => format!(
-                "Auth0 asked to wait {} before the next request, more than the {} left of the \
-                 retry budget (max_total_wait {}, {} so far)",
-                human(needed),
-                human(remaining),
-                human(p.max_total_wait),
-                budget.attempts_text()
-            ),
-            (Exhausted::Time { .. }, None) | (Exhausted::Attempts, _) => format!(
-                "still rate-limited after {} (bounds: max_attempts {}, max_total_wait {}){}",
-                budget.attempts_text(),
-                p.max_attempts,
-                human(p.max_total_wait),
-                asked
-                    .map(|w| format!("; Auth0 asked to wait {}", human(w)))
-                    .unwrap_or_default()
-            ),
-        };
-        ApiError::new(
-            ApiErrorKind::RateLimited,
-            method_str(&req.method),
-            req.path,
-            message,
-        )
-        .with_status(429)
-        .with_code(Some("too_many_requests".into()))
-        .with_hint(match asked {
-            // Auth0's rate limits reset within a minute; a longer wait is a quota or a
-            // penalty, and "wait a minute" would send the person straight back into it.
-            Some(w) if w > Duration::from_secs(60) => format!(
-                "Run again once that time has passed (in about {}); meanwhile check what else \
-                 uses this tenant's Management API quota.",
-                human(w)
-            ),
-            _ => "Wait a minute and run again, lower terraform -parallelism, or check what else \
-                  uses this tenant's Management API quota."
-                .to_string(),
-        })
-    }
-
-    fn transport_error(&self, req: &Request<'_>, failure: Transport, budget: &Budget) -> ApiError {
-        let host = &self.endpoint.domain_id;
-        let tries = budget.attempts_text();
-        match failure {
-            Transport::Timeout => ApiError::new(
-                ApiErrorKind::Timeout,
-                method_str(&req.method),
-                req.path,
-                format!(
-                    "no complete answer from {host}: {tries}, each attempt given {} \
-                     (request_timeout)",
-                    human(self.request_timeout)
-                ),
-            )
-            .with_hint(
-                "Check network access to Auth0 (proxy, firewall), or retry later if Auth0 is slow.",
-            ),
-            Transport::Failed(why) => ApiError::new(
-                ApiErrorKind::Connection,
-                method_str(&req.method),
-                req.path,
-                format!("{why} (host {host}; {tries})"),
-            )
-            .with_hint(format!(
-                "Check that domain ({host}) is right and reachable from this machine (DNS, proxy, \
-                 firewall; a custom CA bundle can be given with SSL_CERT_FILE)."
-            )),
-        }
-    }
-}
-
-/// A readable cause for a failed exchange, from the innermost error (never contains a URL
-/// query, header or body, so no secret).
-fn describe_transport_error(e: &reqwest::Error) -> String {
-    let mut causes = Vec::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        causes.push(s.to_string());
-        source = s.source();
-    }
-    let all = causes.join(": ").to_ascii_lowercase();
-    let lead = if all.contains("dns error") || all.contains("failed to lookup") {
-        "could not resolve the host name"
-    } else if all.contains("refused") {
-        "connection refused"
-    } else if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
-        "TLS handshake failed"
-    } else if all.contains("closed before message completed")
-        || all.contains("connection reset")
-        || all.contains("broken pipe")
-    {
-        "the connection was closed before the answer arrived"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_body() || e.is_decode() {
-        "the connection closed before the whole answer arrived"
-    } else {
-        "the connection failed"
-    };
-    match causes.last() {
-        Some(inner) => format!("{lead} ({inner})"),
-        None => lead.to_string(),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderMap;
 
     fn client(creds: Credentials) -> Client {
         Client::new(ClientConfig::new("tenant.eu.auth0.com", creds)).unwrap()
@@ -1073,10 +734,11 @@ mod tests {
 #[cfg(test)]
 mod transport_tests {
     use super::*;
-    use crate::auth0::{CookieMode, Minutes};
+    use crate::auth0::{CookieMode, Minutes, RetryPolicy};
     use std::sync::Mutex;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
+    use tokio::time::Instant;
 
     /// `None` drops the connection without answering.
     type Script = Vec<Option<(u16, &'static str, &'static str)>>;

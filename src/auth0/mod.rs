@@ -5,6 +5,7 @@
 //! - [`credentials`]: [`Credentials`], [`Secret`], [`SigningAlg`] and private key parsing,
 //! - `jwt`: private key JWT client assertions (signed with aws-lc-rs),
 //! - `token`: the shared, lazily fetched access token,
+//! - `transport`: the HTTPS client and the retry loop, one debug line per attempt,
 //! - `retry`: rate-limit waits, backoff and the retry budget,
 //! - `ca_bundle`: extra CA certificates from `SSL_CERT_FILE`/`SSL_CERT_DIR`,
 //! - [`error`]: [`ConfigError`] and [`ApiError`],
@@ -25,6 +26,7 @@ mod jwt;
 mod retry;
 pub mod settings;
 mod token;
+mod transport;
 
 pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};
