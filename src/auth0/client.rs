@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_lc_rs::signature::RsaKeyPair;
-use reqwest::header::LOCATION;
 use reqwest::Method;
 use serde_json::Value;
 use tracing::debug;
@@ -13,16 +12,15 @@ use tracing::debug;
 use super::config::{parse_domain, ClientConfig};
 use super::credentials::{parse_private_key, Credentials, Secret, SigningAlg};
 use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError};
+use super::hints::{api_error, token_error, Caller};
 use super::jwt::client_assertion;
 use super::retry::now_unix;
 use super::settings::{fields_query, SessionSettings, SessionUpdate};
-use super::token::{Fetched, OAuthError, Token, TokenCache, TokenResponse, TOKEN_PATH};
+use super::token::{Fetched, Token, TokenCache, TokenResponse, TOKEN_PATH};
 use super::transport::{method_str, Body, Reply, Request, Transport};
 
 pub(crate) const SETTINGS_PATH: &str = "/api/v2/tenants/settings";
 const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-const DASHBOARD_M2M: &str = "in the Auth0 dashboard (APIs > Auth0 Management API > Machine to \
-                             Machine Applications)";
 
 /// How the client authenticates, with the private key already parsed.
 enum Auth {
@@ -70,15 +68,6 @@ impl std::fmt::Debug for Client {
             .field("audience", &self.inner.audience)
             .finish_non_exhaustive()
     }
-}
-
-/// Auth0's Management API error body.
-#[derive(serde::Deserialize, Default)]
-struct MgmtError {
-    message: Option<String>,
-    error: Option<String>,
-    #[serde(rename = "errorCode")]
-    error_code: Option<String>,
 }
 
 impl Client {
@@ -332,73 +321,10 @@ impl Inner {
                 expires_in,
             });
         }
-        Err(self.token_error(&reply))
+        Err(token_error(&reply, &self.caller()))
     }
 
-    fn token_error(&self, reply: &Reply) -> ApiError {
-        let kind = match reply.status {
-            429 => ApiErrorKind::RateLimited,
-            500..=599 => ApiErrorKind::Server,
-            _ => ApiErrorKind::TokenEndpoint,
-        };
-        let parsed: Option<OAuthError> = serde_json::from_slice(&reply.body).ok();
-        let (code, description) = match parsed {
-            Some(e) => (e.error, e.error_description),
-            None => (None, None),
-        };
-        let message = description
-            .clone()
-            .or_else(|| code.clone())
-            .unwrap_or_else(|| {
-                format!(
-                    "unexpected answer, body starts with {}",
-                    body_excerpt(&reply.body)
-                )
-            });
-        let client_id = self.auth.client_id().unwrap_or("");
-        let credential_hint = match &self.auth {
-            Auth::PrivateKey { alg, .. } => format!(
-                "Check client_id and client_assertion_private_key: the application {client_id} \
-                 must have the matching public key registered for {alg} (Application > \
-                 Credentials)."
-            ),
-            _ => format!(
-                "Check client_id/client_secret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET): Auth0 did \
-                 not accept them for the application {client_id}."
-            ),
-        };
-        let desc = description.unwrap_or_default().to_ascii_lowercase();
-        let hint = match code.as_deref() {
-            Some("access_denied") if desc.contains("not authorized to access") => Some(format!(
-                "Authorize the application {client_id} for the Auth0 Management API (audience \
-                 {}) {DASHBOARD_M2M}.",
-                self.audience
-            )),
-            Some("access_denied") if desc.contains("service not found") => Some(format!(
-                "Auth0 has no API with the audience {}; remove audience (AUTH0_AUDIENCE) to use \
-                 the tenant's Management API.",
-                self.audience
-            )),
-            Some("access_denied") | Some("invalid_client") => Some(credential_hint),
-            Some("unauthorized_client") => Some(format!(
-                "Enable the Client Credentials grant for the application {client_id} (Application \
-                 > Advanced Settings > Grant Types)."
-            )),
-            _ if reply.status == 401 || reply.status == 403 => Some(credential_hint),
-            _ => None,
-        };
-        let message = match &reply.retries {
-            Some(tries) => format!("{message} (gave up after {tries})"),
-            None => message,
-        };
-        let mut err = ApiError::new(kind, "POST", TOKEN_PATH, message)
-            .with_status(reply.status)
-            .with_code(code);
-        err.hint = hint;
-        err
-    }
-
-    /// Turns a non-2xx Management API reply into an error with a hint.
+    /// Passes a 2xx reply on; any other becomes an error with a hint.
     fn check(
         &self,
         method: &Method,
@@ -409,125 +335,19 @@ impl Inner {
         if reply.is_success() {
             return Ok(reply);
         }
-        let status = reply.status;
-        let parsed: Option<MgmtError> = serde_json::from_slice(&reply.body).ok();
-        let json_ok = parsed.is_some();
-        let parsed = parsed.unwrap_or_default();
-        let auth0_message = parsed.message.or(parsed.error);
-        let mut message = match auth0_message {
-            Some(m) => m,
-            None if json_ok => format!("HTTP {status}"),
-            None => format!(
-                "HTTP {status} with a body that is not Auth0 JSON, starting with {}",
-                body_excerpt(&reply.body)
-            ),
-        };
-        let scope_needed = if *method == Method::GET {
-            "read:tenant_settings"
-        } else {
-            "update:tenant_settings"
-        };
-        let (kind, hint): (ApiErrorKind, Option<String>) = match status {
-            300..=399 => {
-                let to = reply
-                    .headers
-                    .get(LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("?");
-                message = format!("HTTP {status} redirect to {to}");
-                (
-                    ApiErrorKind::InvalidResponse,
-                    Some(
-                        "Set domain to the tenant's Auth0 domain (e.g. my-tenant.eu.auth0.com) \
-                         that serves the Management API directly."
-                            .into(),
-                    ),
-                )
-            }
-            400 => {
-                let hint = message.contains("maximum").then(|| {
-                    "Use a smaller value: Auth0 limits session lifetimes (up to 8,760 h \
-                     absolute; lower on self-service plans)."
-                        .to_string()
-                });
-                (ApiErrorKind::BadRequest, hint)
-            }
-            401 if matches!(self.auth, Auth::Static(_)) => (
-                ApiErrorKind::Unauthorized,
-                Some(
-                    "The api_token is expired or invalid; use client credentials (client_id with \
-                     client_secret or client_assertion_private_key) so the provider can refresh \
-                     tokens."
-                        .into(),
-                ),
-            ),
-            401 => {
-                if refreshed {
-                    message.push_str(" (the token was refreshed and still rejected)");
-                }
-                (
-                    ApiErrorKind::Unauthorized,
-                    Some(format!(
-                        "Check that audience is {} (the tenant's Management API identifier) and \
-                         that the application {} is authorized for it {DASHBOARD_M2M}.",
-                        self.audience,
-                        self.auth.client_id().unwrap_or("")
-                    )),
-                )
-            }
-            403 => {
-                let scopes = message
-                    .split_once("of:")
-                    .map(|(_, s)| s.trim().trim_end_matches('.').to_string())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| scope_needed.to_string());
-                let hint = match self.auth.client_id() {
-                    Some(id) => {
-                        format!("Grant the scope {scopes} to the application {id} {DASHBOARD_M2M}.")
-                    }
-                    None => format!(
-                        "Issue a new api_token that includes the scope {scopes}, or use client \
-                         credentials of an application granted that scope."
-                    ),
-                };
-                (ApiErrorKind::Forbidden, Some(hint))
-            }
-            404 => (
-                ApiErrorKind::NotFound,
-                Some(format!(
-                    "Check that domain ({}) is the tenant's Auth0 domain such as \
-                     my-tenant.eu.auth0.com; custom domains do not serve the Management API.",
-                    self.transport.endpoint.domain_id
-                )),
-            ),
-            408 => (ApiErrorKind::Timeout, None),
-            429 => (ApiErrorKind::RateLimited, None),
-            500..=599 => (
-                ApiErrorKind::Server,
-                Some(
-                    "Auth0 may be having an incident (see status.auth0.com); run again later."
-                        .into(),
-                ),
-            ),
-            431 => (
-                ApiErrorKind::Refused,
-                Some(
-                    "Auth0 found the request headers too large (HTTP 431). The Authorization header \
-                     carries the access token: if api_token (AUTH0_API_TOKEN) is set, check that it \
-                     holds one Management API token and nothing else."
-                        .into(),
-                ),
-            ),
-            _ => (ApiErrorKind::Refused, None),
-        };
-        if let Some(tries) = &reply.retries {
-            message = format!("{message} (gave up after {tries})");
+        Err(api_error(method, path, &reply, refreshed, &self.caller()))
+    }
+
+    fn caller(&self) -> Caller<'_> {
+        Caller {
+            client_id: self.auth.client_id(),
+            key_alg: match &self.auth {
+                Auth::PrivateKey { alg, .. } => Some(*alg),
+                Auth::Static(_) | Auth::ClientSecret { .. } => None,
+            },
+            audience: &self.audience,
+            domain_id: &self.transport.endpoint.domain_id,
         }
-        let mut err = ApiError::new(kind, method_str(method), path, message)
-            .with_status(status)
-            .with_code(parsed.error_code);
-        err.hint = hint;
-        Err(err)
     }
 }
 
@@ -565,128 +385,6 @@ mod tests {
         assert_eq!(c.token_requests(), 0);
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("s3cr3t"), "{dbg}");
-    }
-
-    #[test]
-    fn forbidden_names_scope_and_application() {
-        let c = secret_client();
-        let body = r#"{"statusCode":403,"error":"Forbidden","message":"Insufficient scope, expected any of: update:tenant_settings","errorCode":"insufficient_scope"}"#;
-        let e = c
-            .inner
-            .check(&Method::PATCH, SETTINGS_PATH, reply(403, body), false)
-            .err()
-            .unwrap();
-        assert_eq!(e.kind, ApiErrorKind::Forbidden);
-        assert_eq!(e.error_code.as_deref(), Some("insufficient_scope"));
-        assert_eq!(
-            e.to_string(),
-            "Auth0 refused PATCH /api/v2/tenants/settings (403 insufficient_scope): Insufficient \
-             scope, expected any of: update:tenant_settings. Grant the scope \
-             update:tenant_settings to the application CLIENT_ID in the Auth0 dashboard (APIs > \
-             Auth0 Management API > Machine to Machine Applications)."
-        );
-    }
-
-    #[test]
-    fn unauthorized_texts_per_mode() {
-        let body = r#"{"statusCode":401,"error":"Unauthorized","message":"Expired token received for JSON Web Token validation"}"#;
-        let c = client(Credentials::ApiToken(Secret::new("tok")));
-        let e = c
-            .inner
-            .check(&Method::GET, SETTINGS_PATH, reply(401, body), false)
-            .err()
-            .unwrap();
-        assert_eq!(e.kind, ApiErrorKind::Unauthorized);
-        assert!(
-            e.to_string()
-                .contains("api_token is expired or invalid; use client credentials"),
-            "{e}"
-        );
-        let e = secret_client()
-            .inner
-            .check(&Method::GET, SETTINGS_PATH, reply(401, body), true)
-            .err()
-            .unwrap();
-        assert!(
-            e.message
-                .ends_with("(the token was refreshed and still rejected)"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn bad_request_keeps_auth0_message() {
-        let body = r#"{"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Value 20160 is greater than maximum 8760' on property session_lifetime (Number of hours a session will stay valid).","errorCode":"invalid_body"}"#;
-        let e = secret_client()
-            .inner
-            .check(&Method::PATCH, SETTINGS_PATH, reply(400, body), false)
-            .err()
-            .unwrap();
-        assert_eq!(e.kind, ApiErrorKind::BadRequest);
-        let text = e.to_string();
-        assert!(text.starts_with("Auth0 refused PATCH /api/v2/tenants/settings (400 invalid_body): Payload validation error: 'Value 20160 is greater than maximum 8760'"), "{text}");
-        assert!(text.contains("Use a smaller value"), "{text}");
-    }
-
-    #[test]
-    fn html_and_not_found() {
-        let c = secret_client();
-        let mut r = reply(502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
-        r.retries = Some("5 attempts in 3.2 s".into());
-        let e = c
-            .inner
-            .check(&Method::GET, SETTINGS_PATH, r, false)
-            .err()
-            .unwrap();
-        assert_eq!(e.kind, ApiErrorKind::Server);
-        assert!(
-            e.message.contains("\"<html><body><h1>502 Bad Gateway"),
-            "{e}"
-        );
-        assert!(e.message.contains("gave up after 5 attempts"), "{e}");
-        let e = c
-            .inner
-            .check(
-                &Method::GET,
-                SETTINGS_PATH,
-                reply(
-                    404,
-                    r#"{"statusCode":404,"error":"Not Found","message":"Not Found"}"#,
-                ),
-                false,
-            )
-            .err()
-            .unwrap();
-        assert_eq!(e.kind, ApiErrorKind::NotFound);
-        assert!(e.to_string().contains("custom domains do not serve"), "{e}");
-    }
-
-    #[test]
-    fn token_endpoint_errors_have_hints() {
-        let c = secret_client();
-        let e = c.inner.token_error(&reply(
-            401,
-            r#"{"error":"access_denied","error_description":"Unauthorized"}"#,
-        ));
-        assert_eq!(e.kind, ApiErrorKind::TokenEndpoint);
-        assert_eq!(
-            e.to_string(),
-            "Auth0 refused the access token request POST /oauth/token (401 access_denied): \
-             Unauthorized. Check client_id/client_secret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET): \
-             Auth0 did not accept them for the application CLIENT_ID."
-        );
-        let e = c.inner.token_error(&reply(
-            403,
-            r#"{"error":"access_denied","error_description":"Client is not authorized to access \"https://tenant.eu.auth0.com/api/v2/\". You need to create a \"client-grant\" associated to this API."}"#,
-        ));
-        assert!(
-            e.to_string()
-                .contains("Authorize the application CLIENT_ID for the Auth0 Management API"),
-            "{e}"
-        );
-        let e = c.inner.token_error(&reply(500, "oops"));
-        assert_eq!(e.kind, ApiErrorKind::Server);
-        assert!(e.message.contains("\"oops\""), "{e}");
     }
 
     #[test]

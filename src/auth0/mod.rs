@@ -9,6 +9,7 @@
 //! - `retry`: rate-limit waits, backoff and the retry budget,
 //! - `ca_bundle`: extra CA certificates from `SSL_CERT_FILE`/`SSL_CERT_DIR`,
 //! - [`error`]: [`ConfigError`] and [`ApiError`],
+//! - `hints`: what each failed answer means, as an [`ApiErrorKind`] and a hint,
 //! - [`settings`]: the session settings model and its JSON mapping,
 //! - `client`: [`Client`], which ties these together.
 //!
@@ -22,6 +23,7 @@ mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
+mod hints;
 mod jwt;
 mod retry;
 pub mod settings;
