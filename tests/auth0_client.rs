@@ -472,8 +472,17 @@ async fn rate_limit_storm_fails_fast_within_the_bound() {
     assert_eq!(e.kind, ApiErrorKind::RateLimited);
     assert_eq!(e.status, Some(429));
     let text = e.to_string();
-    assert!(text.contains("asked to wait 30 s"), "{text}");
-    assert!(text.contains("max_total_wait 2 s"), "{text}");
+    assert!(
+        text.starts_with(
+            "Auth0 rate-limited GET /api/v2/tenants/settings (429 too_many_requests): Auth0 \
+             asked to wait 30 s before the next request, more than the 2 s left of the retry \
+             budget (max_total_wait 2 s, 1 attempt in "
+        ) && text.ends_with(
+            "so far). Wait a minute and run again, lower terraform -parallelism, or check \
+             what else uses this tenant's Management API quota."
+        ),
+        "{text}"
+    );
     assert_eq!(statuses(&t, "GET", SETTINGS), [429]);
     t.shutdown().await;
 }
@@ -573,6 +582,33 @@ async fn server_errors_are_retried_then_succeed() {
 }
 
 #[tokio::test]
+async fn mixed_failures_are_retried_within_one_budget() {
+    let t = start().await;
+    t.inject(Fault::Status {
+        code: 429,
+        times: 1,
+        method: Some("GET".into()),
+        path_prefix: Some(SETTINGS.into()),
+        retry_after: Some(0),
+        reset_in_secs: None,
+    });
+    t.inject(settings_get_status(503, 1));
+    t.inject(Fault::DropConnection {
+        times: 1,
+        method: Some("GET".into()),
+        path_prefix: Some(SETTINGS.into()),
+    });
+    // max_attempts is 4: the fourth attempt is the last one allowed, and it succeeds.
+    let s = token_client(&t, API_TOKEN)
+        .read_session_settings()
+        .await
+        .unwrap();
+    assert_eq!(s, SessionSettings::default());
+    assert_eq!(statuses(&t, "GET", SETTINGS), [429, 503, 0, 200]);
+    t.shutdown().await;
+}
+
+#[tokio::test]
 async fn server_errors_exhaust_the_attempts() {
     let t = start().await;
     t.inject(settings_get_status(500, 1000));
@@ -582,7 +618,11 @@ async fn server_errors_exhaust_the_attempts() {
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Server);
     assert_eq!(e.status, Some(500));
-    assert!(e.message.contains("gave up after 4 attempts"), "{e}");
+    assert!(
+        e.message
+            .starts_with("Internal Server Error (gave up after 4 attempts in"),
+        "{e}"
+    );
     assert_eq!(statuses(&t, "GET", SETTINGS), [500; 4]);
     t.shutdown().await;
 }
@@ -782,6 +822,7 @@ fn plain_http_to_a_remote_host_is_refused() {
         Credentials::ApiToken(Secret::new(API_TOKEN)),
     ))
     .unwrap_err();
+    assert_eq!(e.attribute, Some("domain"));
     assert!(e.to_string().contains("http://example.invalid"), "{e}");
 }
 
