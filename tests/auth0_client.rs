@@ -32,6 +32,27 @@ fn settings_get_status(code: u16, times: u32) -> Fault {
     }
 }
 
+/// `times` 429s to GET /api/v2/tenants/settings, each asking to wait `retry_after` seconds.
+fn settings_get_rate_limited(times: u32, retry_after: u64) -> Fault {
+    Fault::Status {
+        code: 429,
+        times,
+        method: Some("GET".into()),
+        path_prefix: Some(SETTINGS.into()),
+        retry_after: Some(retry_after),
+        reset_in_secs: None,
+    }
+}
+
+/// `times` GET /api/v2/tenants/settings closed without an answer.
+fn settings_get_dropped(times: u32) -> Fault {
+    Fault::DropConnection {
+        times,
+        method: Some("GET".into()),
+        path_prefix: Some(SETTINGS.into()),
+    }
+}
+
 /// The statuses the tenant answered `method path` with, in arrival order (0: no answer).
 fn statuses(t: &LocalTenant, method: &str, path: &str) -> Vec<u16> {
     t.requests()
@@ -453,14 +474,7 @@ async fn not_found_points_at_the_domain() {
 #[tokio::test]
 async fn rate_limit_storm_fails_fast_within_the_bound() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 429,
-        times: 1000,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: Some(30),
-        reset_in_secs: None,
-    });
+    t.inject(settings_get_rate_limited(1000, 30));
     let c = token_client(&t, API_TOKEN);
     let started = Instant::now();
     let e = c.read_session_settings().await.unwrap_err();
@@ -511,14 +525,7 @@ async fn rate_limit_storm_with_short_resets_stops_within_the_bound() {
 #[tokio::test]
 async fn rate_limit_storm_stops_after_max_attempts() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 429,
-        times: 1000,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: Some(0),
-        reset_in_secs: None,
-    });
+    t.inject(settings_get_rate_limited(1000, 0));
     let c = token_client(&t, API_TOKEN);
     let e = c.read_session_settings().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::RateLimited);
@@ -534,14 +541,7 @@ async fn rate_limit_storm_stops_after_max_attempts() {
 #[tokio::test]
 async fn short_rate_limit_is_waited_out() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 429,
-        times: 1,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: Some(1),
-        reset_in_secs: None,
-    });
+    t.inject(settings_get_rate_limited(1, 1));
     let c = token_client(&t, API_TOKEN);
     let started = Instant::now();
     c.read_session_settings().await.unwrap();
@@ -584,20 +584,9 @@ async fn server_errors_are_retried_then_succeed() {
 #[tokio::test]
 async fn mixed_failures_are_retried_within_one_budget() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 429,
-        times: 1,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: Some(0),
-        reset_in_secs: None,
-    });
+    t.inject(settings_get_rate_limited(1, 0));
     t.inject(settings_get_status(503, 1));
-    t.inject(Fault::DropConnection {
-        times: 1,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-    });
+    t.inject(settings_get_dropped(1));
     // max_attempts is 4: the fourth attempt is the last one allowed, and it succeeds.
     let s = token_client(&t, API_TOKEN)
         .read_session_settings()
@@ -741,18 +730,10 @@ async fn slow_answers_time_out_and_are_retried() {
 async fn dropped_connections_are_retried_then_reported() {
     let t = start().await;
     let c = token_client(&t, API_TOKEN);
-    t.inject(Fault::DropConnection {
-        times: 1,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-    });
+    t.inject(settings_get_dropped(1));
     c.read_session_settings().await.unwrap();
     assert_eq!(statuses(&t, "GET", SETTINGS), [0, 200]);
-    t.inject(Fault::DropConnection {
-        times: 1000,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-    });
+    t.inject(settings_get_dropped(1000));
     let e = c.read_session_settings().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Connection);
     assert!(e.to_string().contains("127.0.0.1"), "{e}");
