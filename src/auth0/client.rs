@@ -354,7 +354,6 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderMap;
 
     fn config(credentials: Credentials) -> ClientConfig {
         ClientConfig::new("tenant.eu.auth0.com", credentials)
@@ -366,15 +365,6 @@ mod tests {
             client_secret: Secret::new("s3cr3t"),
         }))
         .unwrap()
-    }
-
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: HeaderMap::new(),
-            body: body.as_bytes().to_vec(),
-            retries: None,
-        }
     }
 
     #[test]
@@ -390,8 +380,11 @@ mod tests {
 
     #[test]
     fn settings_body_errors_are_invalid_response() {
-        let e =
-            parse_settings(&Method::GET, &reply(200, r#"{"session_lifetime": -1}"#)).unwrap_err();
+        let e = parse_settings(
+            &Method::GET,
+            &Reply::for_test(200, r#"{"session_lifetime": -1}"#),
+        )
+        .unwrap_err();
         assert_eq!(e.kind, ApiErrorKind::InvalidResponse);
         assert!(e.message.contains("session_lifetime is -1"), "{e}");
     }

@@ -230,7 +230,6 @@ pub(crate) fn token_error(reply: &Reply, caller: &Caller<'_>) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderMap;
 
     const SECRET_CALLER: Caller<'static> = Caller {
         client_id: Some("CLIENT_ID"),
@@ -239,19 +238,10 @@ mod tests {
         domain_id: "tenant.eu.auth0.com",
     };
 
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: HeaderMap::new(),
-            body: body.as_bytes().to_vec(),
-            retries: None,
-        }
-    }
-
     #[test]
     fn token_endpoint_errors_have_hints() {
         let e = token_error(
-            &reply(
+            &Reply::for_test(
                 403,
                 r#"{"error":"access_denied","error_description":"Client is not authorized to access \"https://tenant.eu.auth0.com/api/v2/\". You need to create a \"client-grant\" associated to this API."}"#,
             ),
@@ -262,7 +252,7 @@ mod tests {
                 .contains("Authorize the application CLIENT_ID for the Auth0 Management API"),
             "{e}"
         );
-        let e = token_error(&reply(500, "oops"), &SECRET_CALLER);
+        let e = token_error(&Reply::for_test(500, "oops"), &SECRET_CALLER);
         assert_eq!(e.kind, ApiErrorKind::Server);
         assert!(e.message.contains("\"oops\""), "{e}");
     }

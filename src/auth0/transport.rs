@@ -61,6 +61,19 @@ impl Reply {
     }
 }
 
+#[cfg(test)]
+impl Reply {
+    /// A reply without headers, for unit tests of the code that reads replies.
+    pub fn for_test(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            retries: None,
+        }
+    }
+}
+
 /// Why one attempt produced no reply.
 enum Failure {
     Timeout,
