@@ -1,5 +1,6 @@
-//! The Management API client: transport with retries, authentication, and the two calls the
-//! provider needs.
+//! The Management API client: the two calls the provider needs and the authentication they
+//! carry. Each call is built here, sent (and retried per the policy) by `transport`, and a
+//! failed answer is turned into an error with a hint by `hints`.
 
 use std::sync::Arc;
 use std::time::Duration;
