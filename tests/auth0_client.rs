@@ -32,6 +32,27 @@ fn settings_get_status(code: u16, times: u32) -> Fault {
     }
 }
 
+/// `times` 429s to GET /api/v2/tenants/settings, each asking to wait `retry_after` seconds.
+fn settings_get_rate_limited(times: u32, retry_after: u64) -> Fault {
+    Fault::Status {
+        code: 429,
+        times,
+        method: Some("GET".into()),
+        path_prefix: Some(SETTINGS.into()),
+        retry_after: Some(retry_after),
+        reset_in_secs: None,
+    }
+}
+
+/// `times` GET /api/v2/tenants/settings closed without an answer.
+fn settings_get_dropped(times: u32) -> Fault {
+    Fault::DropConnection {
+        times,
+        method: Some("GET".into()),
+        path_prefix: Some(SETTINGS.into()),
+    }
+}
+
 /// The statuses the tenant answered `method path` with, in arrival order (0: no answer).
 fn statuses(t: &LocalTenant, method: &str, path: &str) -> Vec<u16> {
     t.requests()
@@ -351,8 +372,14 @@ async fn wrong_client_secret_is_a_token_endpoint_error() {
     assert_eq!(e.path, TOKEN);
     assert!(e.error_code.is_some(), "{e:?}");
     let text = e.to_string();
-    assert!(text.contains("client_id/client_secret"), "{text}");
-    assert!(!text.contains("wrong-secret"), "{text}");
+    assert_eq!(
+        text,
+        format!(
+            "Auth0 refused the access token request POST /oauth/token (401 invalid_client): \
+             Unauthorized. Check client_id/client_secret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET): \
+             Auth0 did not accept them for the application {CLIENT_ID}."
+        )
+    );
     assert_eq!(t.count("GET", SETTINGS), 0);
     t.shutdown().await;
 }
@@ -378,16 +405,14 @@ async fn missing_scope_is_forbidden_with_the_scope_to_grant() {
     assert_eq!(e.kind, ApiErrorKind::Forbidden);
     assert_eq!(e.status, Some(403));
     assert_eq!(e.error_code.as_deref(), Some("insufficient_scope"));
-    let text = e.to_string();
-    assert!(
-        text.starts_with("Auth0 refused PATCH /api/v2/tenants/settings (403 insufficient_scope)"),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!(
-            "Grant the scope update:tenant_settings to the application {CLIENT_ID}"
-        )),
-        "{text}"
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "Auth0 refused PATCH /api/v2/tenants/settings (403 insufficient_scope): Insufficient \
+             scope, expected any of: update:tenant_settings. Grant the scope \
+             update:tenant_settings to the application {CLIENT_ID} in the Auth0 dashboard (APIs \
+             > Auth0 Management API > Machine to Machine Applications)."
+        )
     );
     assert_eq!(t.count("PATCH", SETTINGS), 1, "403 is not retried");
     t.shutdown().await;
@@ -413,6 +438,15 @@ async fn rejected_value_is_a_bad_request_with_auth0_message() {
         ),
         "{e}"
     );
+    let text = e.to_string();
+    assert!(
+        text.starts_with(
+            "Auth0 refused PATCH /api/v2/tenants/settings (400 invalid_body): Payload validation \
+             error: 'Value 20160 is greater than maximum 8760'"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Use a smaller value"), "{text}");
     assert_eq!(t.count("PATCH", SETTINGS), 1, "400 is not retried");
     t.shutdown().await;
 }
@@ -426,7 +460,11 @@ async fn not_found_points_at_the_domain() {
         .await
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::NotFound);
-    assert!(e.to_string().contains("domain"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("custom domains do not serve the Management API"),
+        "{e}"
+    );
     assert_eq!(statuses(&t, "GET", SETTINGS), [404]);
     t.shutdown().await;
 }
@@ -436,14 +474,7 @@ async fn not_found_points_at_the_domain() {
 #[tokio::test]
 async fn rate_limit_storm_fails_fast_within_the_bound() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 429,
-        times: 1000,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: Some(30),
-        reset_in_secs: None,
-    });
+    t.inject(settings_get_rate_limited(1000, 30));
     let c = token_client(&t, API_TOKEN);
     let started = Instant::now();
     let e = c.read_session_settings().await.unwrap_err();
@@ -455,8 +486,17 @@ async fn rate_limit_storm_fails_fast_within_the_bound() {
     assert_eq!(e.kind, ApiErrorKind::RateLimited);
     assert_eq!(e.status, Some(429));
     let text = e.to_string();
-    assert!(text.contains("asked to wait 30 s"), "{text}");
-    assert!(text.contains("max_total_wait 2 s"), "{text}");
+    assert!(
+        text.starts_with(
+            "Auth0 rate-limited GET /api/v2/tenants/settings (429 too_many_requests): Auth0 \
+             asked to wait 30 s before the next request, more than the 2 s left of the retry \
+             budget (max_total_wait 2 s, 1 attempt in "
+        ) && text.ends_with(
+            "so far). Wait a minute and run again, lower terraform -parallelism, or check \
+             what else uses this tenant's Management API quota."
+        ),
+        "{text}"
+    );
     assert_eq!(statuses(&t, "GET", SETTINGS), [429]);
     t.shutdown().await;
 }
@@ -485,14 +525,7 @@ async fn rate_limit_storm_with_short_resets_stops_within_the_bound() {
 #[tokio::test]
 async fn rate_limit_storm_stops_after_max_attempts() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 429,
-        times: 1000,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: Some(0),
-        reset_in_secs: None,
-    });
+    t.inject(settings_get_rate_limited(1000, 0));
     let c = token_client(&t, API_TOKEN);
     let e = c.read_session_settings().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::RateLimited);
@@ -508,14 +541,7 @@ async fn rate_limit_storm_stops_after_max_attempts() {
 #[tokio::test]
 async fn short_rate_limit_is_waited_out() {
     let t = start().await;
-    t.inject(Fault::Status {
-        code: 429,
-        times: 1,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-        retry_after: Some(1),
-        reset_in_secs: None,
-    });
+    t.inject(settings_get_rate_limited(1, 1));
     let c = token_client(&t, API_TOKEN);
     let started = Instant::now();
     c.read_session_settings().await.unwrap();
@@ -556,6 +582,22 @@ async fn server_errors_are_retried_then_succeed() {
 }
 
 #[tokio::test]
+async fn mixed_failures_are_retried_within_one_budget() {
+    let t = start().await;
+    t.inject(settings_get_rate_limited(1, 0));
+    t.inject(settings_get_status(503, 1));
+    t.inject(settings_get_dropped(1));
+    // max_attempts is 4: the fourth attempt is the last one allowed, and it succeeds.
+    let s = token_client(&t, API_TOKEN)
+        .read_session_settings()
+        .await
+        .unwrap();
+    assert_eq!(s, SessionSettings::default());
+    assert_eq!(statuses(&t, "GET", SETTINGS), [429, 503, 0, 200]);
+    t.shutdown().await;
+}
+
+#[tokio::test]
 async fn server_errors_exhaust_the_attempts() {
     let t = start().await;
     t.inject(settings_get_status(500, 1000));
@@ -565,7 +607,11 @@ async fn server_errors_exhaust_the_attempts() {
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Server);
     assert_eq!(e.status, Some(500));
-    assert!(e.message.contains("gave up after 4 attempts"), "{e}");
+    assert!(
+        e.message
+            .starts_with("Internal Server Error (gave up after 4 attempts in"),
+        "{e}"
+    );
     assert_eq!(statuses(&t, "GET", SETTINGS), [500; 4]);
     t.shutdown().await;
 }
@@ -602,7 +648,11 @@ async fn html_error_page_is_quoted_briefly() {
         .await
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Server);
-    assert!(e.message.contains("\"<"), "{e}");
+    assert!(
+        e.message.contains("\"<html> <head><title>502 Bad Gateway"),
+        "{e}"
+    );
+    assert!(e.message.contains("gave up after 4 attempts"), "{e}");
     assert!(e.message.len() < 400, "{e}");
     assert_eq!(statuses(&t, "GET", SETTINGS), [502; 4]);
     t.shutdown().await;
@@ -680,18 +730,10 @@ async fn slow_answers_time_out_and_are_retried() {
 async fn dropped_connections_are_retried_then_reported() {
     let t = start().await;
     let c = token_client(&t, API_TOKEN);
-    t.inject(Fault::DropConnection {
-        times: 1,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-    });
+    t.inject(settings_get_dropped(1));
     c.read_session_settings().await.unwrap();
     assert_eq!(statuses(&t, "GET", SETTINGS), [0, 200]);
-    t.inject(Fault::DropConnection {
-        times: 1000,
-        method: Some("GET".into()),
-        path_prefix: Some(SETTINGS.into()),
-    });
+    t.inject(settings_get_dropped(1000));
     let e = c.read_session_settings().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Connection);
     assert!(e.to_string().contains("127.0.0.1"), "{e}");
@@ -761,6 +803,7 @@ fn plain_http_to_a_remote_host_is_refused() {
         Credentials::ApiToken(Secret::new(API_TOKEN)),
     ))
     .unwrap_err();
+    assert_eq!(e.attribute, Some("domain"));
     assert!(e.to_string().contains("http://example.invalid"), "{e}");
 }
 
@@ -936,6 +979,14 @@ fn capture_all_modes() {
 
     let logs = capture.out.lock().unwrap().clone();
     assert!(logs.contains("auth0 api call"), "nothing captured:\n{logs}");
+    // Terraform shows the target as `@module`: every request line keeps `auth0.client`.
+    for line in logs.lines().filter(|l| l.contains("auth0 api")) {
+        assert!(
+            line.starts_with("DEBUG tfauth0::auth0::client ")
+                || line.starts_with("TRACE tfauth0::auth0::client "),
+            "{line}"
+        );
+    }
     assert!(logs.contains("status=200"), "{logs}");
     assert!(logs.contains("ratelimit_remaining"), "{logs}");
     let everything = format!("{logs}\n{}", errors.join("\n"));

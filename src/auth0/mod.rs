@@ -1,28 +1,35 @@
 //! Auth0 Management API client for a tenant's session settings.
 //!
 //! Knows nothing of Terraform. Layout:
+//! - `client`: [`Client`]: builds each call, authenticates it (refreshing the token once on a
+//!   401) and turns the answer into settings or an error,
+//! - `transport`: the HTTPS client and the retry loop, one debug line per attempt,
+//! - `retry`: rate-limit waits, backoff and the retry budget,
+//! - `ca_bundle`: extra CA certificates from `SSL_CERT_FILE`/`SSL_CERT_DIR`,
+//! - `token`: the shared, lazily fetched access token,
+//! - `jwt`: private key JWT client assertions (signed with aws-lc-rs),
 //! - [`config`]: [`ClientConfig`], [`RetryPolicy`] and the `domain` → base URL rules,
 //! - [`credentials`]: [`Credentials`], [`Secret`], [`SigningAlg`] and private key parsing,
-//! - `jwt`: private key JWT client assertions (signed with aws-lc-rs),
-//! - `token`: the shared, lazily fetched access token,
-//! - `retry`: rate-limit waits, backoff and the retry budget,
 //! - [`error`]: [`ConfigError`] and [`ApiError`],
-//! - [`settings`]: the session settings model and its JSON mapping,
-//! - `client`: [`Client`], which ties these together.
+//! - `hints`: what a failed answer means: its [`ApiErrorKind`] and a hint to act on,
+//! - [`settings`]: the session settings model and its JSON mapping.
 //!
 //! TLS certificates are always verified (bundled Mozilla roots plus any CA bundle named by
 //! `SSL_CERT_FILE`/`SSL_CERT_DIR`). Secrets are wrapped in
 //! [`Secret`] and never logged: debug logs carry one line per HTTP attempt (method, path,
 //! status, duration, `x-ratelimit-remaining`, attempt number).
 
+mod ca_bundle;
 mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
+mod hints;
 mod jwt;
 mod retry;
 pub mod settings;
 mod token;
+mod transport;
 
 pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};

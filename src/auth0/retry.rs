@@ -1,7 +1,7 @@
 //! Retry delays: what a 429 asks for, exponential backoff with jitter, and the budget that
 //! bounds both (attempts and total time waited).
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
 
@@ -29,6 +29,13 @@ pub(crate) fn rate_limit_wait(headers: &HeaderMap, now_unix_secs: f64) -> Option
         }
     }
     None
+}
+
+/// The wall clock as time since the UNIX epoch, for `x-ratelimit-reset` (and JWT times).
+pub(crate) fn now_unix() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// Exponential backoff with "equal jitter": half the capped delay is fixed, the other half is
