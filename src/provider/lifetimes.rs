@@ -207,19 +207,21 @@ fn fmt_hours(minutes: u32) -> String {
 
 /// Configured hours as whole minutes, or the rule the value breaks.
 fn checked_hours(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
-    let subject = echo.subject(attr, n, " hours");
+    // Described only on the error paths: validation runs on every plan.
+    let subject = || echo.subject(attr, n, " hours");
     let h = n.as_f64();
     if !n.is_positive() {
         return Err(Invalid {
             summary: format!("{attr} must be greater than 0"),
             detail: format!(
-                "{subject} is not a positive number of hours. Auth0 needs at least 1 minute (1/60 hour)."
+                "{} is not a positive number of hours. Auth0 needs at least 1 minute (1/60 hour).",
+                subject()
             ),
         });
     }
     let m = h * 60.0;
     if m > f64::from(MAX_MINUTES) * (1.0 + WHOLE_MINUTE_ULPS * f64::EPSILON) {
-        return Err(above_maximum(attr, &subject));
+        return Err(above_maximum(attr, &subject()));
     }
     let rounded = m.round();
     if (m - rounded).abs() > rounded.max(1.0) * WHOLE_MINUTE_ULPS * f64::EPSILON {
@@ -230,41 +232,46 @@ fn checked_hours(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
         return Err(Invalid {
             summary: format!("{attr} is not a whole number of minutes"),
             detail: format!(
-                "{subject}{minutes} is not a whole number of minutes, and Auth0 stores session \
+                "{}{minutes} is not a whole number of minutes, and Auth0 stores session \
                  lifetimes in whole minutes. Write hours that are whole minutes (such as \
                  {}/60 for {} minutes), or set {attr}_in_minutes instead.",
+                subject(),
                 rounded.max(1.0),
                 rounded.max(1.0)
             ),
         });
     }
     if rounded < 1.0 {
-        return Err(below_minimum(attr, &subject));
+        return Err(below_minimum(attr, &subject()));
     }
     Ok(rounded as u32)
 }
 
 /// Configured minutes (a whole number), or the rule the value breaks.
 fn checked_whole_minutes(attr: &str, n: &Number, echo: Echo) -> Result<u32, Invalid> {
-    let subject = echo.subject(attr, n, " minutes");
+    let subject = || echo.subject(attr, n, " minutes");
     let m = n.as_f64();
     if !n.is_positive() {
         return Err(Invalid {
             summary: format!("{attr} must be greater than 0"),
-            detail: format!("{subject} is not a positive number of minutes; the minimum is 1."),
+            detail: format!(
+                "{} is not a positive number of minutes; the minimum is 1.",
+                subject()
+            ),
         });
     }
     if m > f64::from(MAX_MINUTES) {
-        return Err(above_maximum(attr, &subject));
+        return Err(above_maximum(attr, &subject()));
     }
     if m < 1.0 {
-        return Err(below_minimum(attr, &subject));
+        return Err(below_minimum(attr, &subject()));
     }
     if m.fract() != 0.0 {
         return Err(Invalid {
             summary: format!("{attr} must be a whole number"),
             detail: format!(
-                "{subject} is not a whole number: Auth0 stores session lifetimes in whole minutes."
+                "{} is not a whole number: Auth0 stores session lifetimes in whole minutes.",
+                subject()
             ),
         });
     }
@@ -300,7 +307,8 @@ pub fn plan_limit_warning(
         LifetimeKind::Idle => "idle",
         LifetimeKind::Absolute => "absolute",
     };
-    let is = match echo {
+    // Worded only when there is a warning to give.
+    let is = || match echo {
         Echo::Value => format!("{attr} is {}", fmt_hours(minutes)),
         Echo::Hidden => format!("The value of {attr} is longer than that"),
     };
@@ -310,10 +318,11 @@ pub fn plan_limit_warning(
             (minutes > limit).then(|| Invalid {
                 summary: format!("{attr} is above the {} plan's system limit", plan.as_str()),
                 detail: format!(
-                    "On {} plans Auth0 enforces an {kind_name} session limit of {}. {is}: sessions \
+                    "On {} plans Auth0 enforces an {kind_name} session limit of {}. {}: sessions \
                      will end at {} whatever this setting says.",
                     plan.as_str(),
                     fmt_hours(limit),
+                    is(),
                     fmt_hours(limit)
                 ),
             })
@@ -325,9 +334,10 @@ pub fn plan_limit_warning(
                 summary: format!("{attr} may be above your plan's system limit"),
                 detail: format!(
                     "Auth0 caps {kind_name} sessions at {} on self-service plans and {} on enterprise \
-                     plans. {is}. Set tenant_plan in the provider block to say which applies.",
+                     plans. {}. Set tenant_plan in the provider block to say which applies.",
                     fmt_hours(ss),
-                    fmt_hours(ent)
+                    fmt_hours(ent),
+                    is()
                 ),
             })
         }
