@@ -219,10 +219,14 @@ def read_peaks(path):
 
 
 class MemSampler(threading.Thread):
-    """Sums the RSS of every running provider process, every 10 ms; keeps the maximum."""
+    """Sums the RSS of every running provider process of this benchmark's Terraform, every
+    10 ms; keeps the maximum. Providers inherit Terraform's working directory, a fresh
+    temporary one, which keeps out any other provider running on the machine (another
+    checkout's tests, say)."""
 
-    def __init__(self):
+    def __init__(self, cwd):
         super().__init__(daemon=True)
+        self.cwd = os.path.realpath(cwd)
         self.peak = 0
         self.running = True
 
@@ -236,6 +240,8 @@ class MemSampler(threading.Thread):
                     with open(f"/proc/{pid}/comm") as f:
                         if not f.read().startswith("terraform-provi"):
                             continue
+                    if os.readlink(f"/proc/{pid}/cwd") != self.cwd:
+                        continue
                     total += rss_kib(pid)
                 except OSError:
                     pass
@@ -258,7 +264,7 @@ def bench_scale(tf, n):
     for cmd in (["apply", "-auto-approve", "-input=false", "-parallelism=" + str(min(n, 50))],
                 ["plan", "-input=false", "-parallelism=" + str(min(n, 50))]):
         tenant.control("DELETE", "requests")
-        s = MemSampler()
+        s = MemSampler(w.dir)
         s.start()
         dt = w.run(*cmd)
         s.running = False
@@ -354,7 +360,7 @@ Produced by `make bench` (`scripts/bench.py{' --quick' if QUICK else ''}`) on {t
   `ru_maxrss`.
 - Scale: one configuration with N provider aliases (one resource each) against the local
   tenant with 50 ms injected latency on every request; peak total RSS sums all provider
-  processes alive at once (sampled every 10 ms).
+  processes alive at once (sampled every 10 ms), counting only this run's.
 
 {table}
 {inproc_md}
