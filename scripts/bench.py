@@ -274,7 +274,12 @@ def bench_scale(tf, n):
     return res
 
 
+def fmt_load(load):
+    return "/".join(f"{x:.2f}" for x in load)
+
+
 def main():
+    load_start = os.getloadavg()
     runs = 10 if QUICK else 30
     rows = []
 
@@ -313,6 +318,7 @@ def main():
     for k, c in calls.items():
         rows.append((f"API calls: {k}", f"{c['GET']} GET, {c['PATCH']} PATCH, {c['TOKEN']} token", "", "", ""))
 
+    load_mid = os.getloadavg()
     scale = {}
     for n in ([1, 10] if QUICK else [1, 50, 200]):
         scale[n] = bench_scale(tf, n)
@@ -348,6 +354,9 @@ def main():
 Produced by `make bench` (`scripts/bench.py{' --quick' if QUICK else ''}`) on {time.strftime('%Y-%m-%d')}.
 
 - Machine: {platform.machine()}, {os.cpu_count()} cores, {cpu}, Linux {platform.release()}
+- Load average (1/5/15 min): {fmt_load(load_start)} at start, {fmt_load(load_mid)} before the scale
+  runs (which load the machine themselves). Times grow with other work on the machine;
+  memory figures hardly move.
 - Terraform: {tf_version} ({tf})
 - Provider: release build (`cargo build --release`), `target/release/terraform-provider-auth0`
 - Launch and idle RSS: {runs} launches with the magic cookie and a P-521 client certificate
