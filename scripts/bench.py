@@ -2,9 +2,10 @@
 """Whole-process benchmarks for terraform-provider-auth0.
 
 Prints one table (figure, median, min-max, target, ratio) and writes BENCHMARKS.md.
-Measures: launch-to-handshake time, idle RSS, peak RSS during an apply, stripped binary
-size, `terraform plan` wall time against a built-in `terraform_data` plan (alternating
-runs), API calls per command, and a 1/50/200-tenant scale run with 50 ms injected latency.
+Measures: launch-to-handshake time, idle RSS, peak RSS during an apply (from outside,
+through scripts/peak-rss-wrapper.c, compiled with cc), stripped binary size, `terraform
+plan` wall time against a built-in `terraform_data` plan (alternating runs), API calls per
+command, and a 1/50/200-tenant scale run with 50 ms injected latency.
 
 Usage: scripts/bench.py [--quick]   (run by `make bench`, which builds in release first)
 """
@@ -175,17 +176,57 @@ def bench_api_calls(tf, tenant, ours):
     ours.run("plan", "-input=false", "-out=p.tfplan")
     tenant.control("DELETE", "requests")
     peak = os.path.join(ours.dir, "peak.txt")
-    ours.run("apply", "-input=false", "p.tfplan", extra_env={"TFAUTH0_PEAK_RSS_FILE": peak})
+    ours.run("apply", "-input=false", "p.tfplan", extra_env=peak_rss_env(ours.dir, peak))
     out["apply"] = tenant.counts()
-    peaks = [int(l.split()[1]) / 1024 for l in open(peak)] if os.path.exists(peak) else []
-    return out, peaks
+    return out, read_peaks(peak)
+
+
+def peak_rss_env(workdir, out):
+    """Environment for one Terraform command whose provider processes are the shipped
+    binary, each started through scripts/peak-rss-wrapper.c, which appends the process's
+    peak RSS (wait4's ru_maxrss: the kernel's high-water mark at exit, as VmHWM) to out.
+    The wrapper is installed by a dev_overrides directory of its own, for this command
+    only: launch time and idle RSS are measured on the bare binary, and the scale runs'
+    MemSampler (which counts every "terraform-provi..." process) never sees a wrapper."""
+    bindir = os.path.join(workdir, "peak-rss-bin")
+    os.makedirs(bindir, exist_ok=True)
+    wrapper = os.path.join(bindir, os.path.basename(BIN))
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-o", wrapper,
+                    os.path.join(REPO, "scripts", "peak-rss-wrapper.c")], check=True)
+    cfg = os.path.join(workdir, "peak-rss.tfrc")
+    with open(cfg, "w") as f:
+        f.write('provider_installation {\n dev_overrides {\n  "registry.terraform.io/tfauth0/auth0" = "%s"\n }\n direct {}\n}\n'
+                % bindir)
+    return {"TF_CLI_CONFIG_FILE": cfg, "PEAK_RSS_REAL": BIN, "PEAK_RSS_OUT": out}
+
+
+def read_peaks(path):
+    """Peak RSS in MiB of each provider process the wrapper saw. A forked child's
+    ru_maxrss also counts the wrapper's memory it started with, so a figure is the
+    provider's only when above the wrapper's own VmHWM; refuse any that is not."""
+    if not os.path.exists(path):
+        raise RuntimeError("no provider process reported its peak RSS (" + path + ")")
+    peaks = []
+    for line in open(path):
+        pid, child_kib, wrapper_kib = (int(x) for x in line.split())
+        if child_kib <= wrapper_kib:
+            raise RuntimeError(f"provider {pid}: peak {child_kib} KiB not above the wrapper's "
+                               f"{wrapper_kib} KiB, so not the provider's own")
+        peaks.append(child_kib / 1024)
+    if not peaks:
+        raise RuntimeError("no provider process reported its peak RSS (" + path + ")")
+    return peaks
 
 
 class MemSampler(threading.Thread):
-    """Sums the RSS of every running provider process, every 10 ms; keeps the maximum."""
+    """Sums the RSS of every running provider process of this benchmark's Terraform, every
+    10 ms; keeps the maximum. Providers inherit Terraform's working directory, a fresh
+    temporary one, which keeps out any other provider running on the machine (another
+    checkout's tests, say)."""
 
-    def __init__(self):
+    def __init__(self, cwd):
         super().__init__(daemon=True)
+        self.cwd = os.path.realpath(cwd)
         self.peak = 0
         self.running = True
 
@@ -199,6 +240,8 @@ class MemSampler(threading.Thread):
                     with open(f"/proc/{pid}/comm") as f:
                         if not f.read().startswith("terraform-provi"):
                             continue
+                    if os.readlink(f"/proc/{pid}/cwd") != self.cwd:
+                        continue
                     total += rss_kib(pid)
                 except OSError:
                     pass
@@ -221,7 +264,7 @@ def bench_scale(tf, n):
     for cmd in (["apply", "-auto-approve", "-input=false", "-parallelism=" + str(min(n, 50))],
                 ["plan", "-input=false", "-parallelism=" + str(min(n, 50))]):
         tenant.control("DELETE", "requests")
-        s = MemSampler()
+        s = MemSampler(w.dir)
         s.start()
         dt = w.run(*cmd)
         s.running = False
@@ -231,7 +274,12 @@ def bench_scale(tf, n):
     return res
 
 
+def fmt_load(load):
+    return "/".join(f"{x:.2f}" for x in load)
+
+
 def main():
+    load_start = os.getloadavg()
     runs = 10 if QUICK else 30
     rows = []
 
@@ -266,11 +314,11 @@ def main():
                  "<= 1.30x", "✓" if m <= 1.3 else "✗"))
     calls, peaks = bench_api_calls(tf, tenant, wd)
     tenant.stop()
-    if peaks:
-        row("peak RSS of a provider process during apply", peaks, "MiB", 12.0)
+    row("peak RSS of a provider process during apply", peaks, "MiB", 12.0)
     for k, c in calls.items():
         rows.append((f"API calls: {k}", f"{c['GET']} GET, {c['PATCH']} PATCH, {c['TOKEN']} token", "", "", ""))
 
+    load_mid = os.getloadavg()
     scale = {}
     for n in ([1, 10] if QUICK else [1, 50, 200]):
         scale[n] = bench_scale(tf, n)
@@ -306,17 +354,22 @@ def main():
 Produced by `make bench` (`scripts/bench.py{' --quick' if QUICK else ''}`) on {time.strftime('%Y-%m-%d')}.
 
 - Machine: {platform.machine()}, {os.cpu_count()} cores, {cpu}, Linux {platform.release()}
+- Load average (1/5/15 min): {fmt_load(load_start)} at start, {fmt_load(load_mid)} before the scale
+  runs (which load the machine themselves). Times grow with other work on the machine;
+  memory figures hardly move.
 - Terraform: {tf_version} ({tf})
 - Provider: release build (`cargo build --release`), `target/release/terraform-provider-auth0`
 - Launch and idle RSS: {runs} launches with the magic cookie and a P-521 client certificate
   (AutoMTLS), time from spawn to the handshake line on stdout; RSS 150 ms later.
 - Plan ratio: alternating runs of `terraform plan` on one `auth0_tenant_session` (against
   the local tenant) and on one built-in `terraform_data`, same Terraform, same machine.
-- Peak RSS during apply: each provider process's VmHWM, reported at exit
-  (`TFAUTH0_PEAK_RSS_FILE`).
+- Peak RSS during apply: each provider process's peak RSS (the kernel's high-water mark,
+  as VmHWM), measured from outside on the shipped binary: Terraform starts it through a
+  small wrapper (`scripts/peak-rss-wrapper.c`) that waits for it with `wait4` and records
+  `ru_maxrss`.
 - Scale: one configuration with N provider aliases (one resource each) against the local
   tenant with 50 ms injected latency on every request; peak total RSS sums all provider
-  processes alive at once (sampled every 10 ms).
+  processes alive at once (sampled every 10 ms), counting only this run's.
 
 {table}
 {inproc_md}

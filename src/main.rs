@@ -52,35 +52,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = rt.block_on(run(mode));
-    report_peak_rss();
-    code
-}
-
-/// Benchmarks set TFAUTH0_PEAK_RSS_FILE to collect each provider process's peak memory
-/// (VmHWM), which they cannot observe from outside a process Terraform started.
-fn report_peak_rss() {
-    let Some(path) = std::env::var_os("TFAUTH0_PEAK_RSS_FILE") else {
-        return;
-    };
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return;
-    };
-    if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-        use std::io::Write;
-        if let Ok(mut f) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-        {
-            let _ = writeln!(
-                f,
-                "{} {}",
-                std::process::id(),
-                line.trim_start_matches("VmHWM:").trim()
-            );
-        }
-    }
+    rt.block_on(run(mode))
 }
 
 async fn run(mode: ServeMode) -> ExitCode {
