@@ -492,8 +492,13 @@ fn resolve_flag(
     }
 }
 
-/// Builds the client from configuration and environment. No network I/O.
-pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Diagnostic>> {
+/// Builds the client from configuration and environment, with the warnings about them
+/// (from the configuration, as [`validate`] gives them, and from the environment); or the
+/// errors that leave the provider unconfigured. No network I/O.
+pub fn configure(
+    m: &ProviderModel,
+    env: &dyn Env,
+) -> Result<(Configured, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diags = validate(m);
     let dynamic = resolve_flag(m, setting(SettingId::DynamicCredentials), env, &mut diags);
     let debug = resolve_flag(m, setting(SettingId::Debug), env, &mut diags);
@@ -585,11 +590,12 @@ pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Dia
         }]
     })?;
     if pending {
-        return Ok(Configured {
+        let configured = Configured {
             domain: endpoint.domain_id,
             tenant_plan,
             client: None,
-        });
+        };
+        return Ok((configured, diags));
     }
     let credentials = Credentials::from_parts(
         take(SettingId::ApiToken),
@@ -603,11 +609,12 @@ pub fn configure(m: &ProviderModel, env: &dyn Env) -> Result<Configured, Vec<Dia
     cfg.audience = take(SettingId::Audience);
     cfg.log_bodies = debug;
     let client = auth0::Client::new(cfg).map_err(|e| vec![config_diag(&e, m)])?;
-    Ok(Configured {
+    let configured = Configured {
         domain: client.domain_id(),
         tenant_plan,
         client: Some(client),
-    })
+    };
+    Ok((configured, diags))
 }
 
 /// A client configuration error as a diagnostic, on the attribute when the attribute is
@@ -701,7 +708,7 @@ mod tests {
         };
         let none = MapEnv(HashMap::new());
         // debug and dynamic_credentials work; cli_login = false is accepted.
-        let c = configure(
+        let (c, warnings) = configure(
             &flags(&[
                 ("debug", true),
                 ("dynamic_credentials", true),
@@ -712,6 +719,7 @@ mod tests {
         .ok()
         .unwrap();
         assert!(c.client().is_ok());
+        assert!(warnings.is_empty(), "{warnings:?}");
         // cli_login = true says what to change, on the attribute; so does the env var.
         let d = validate(&flags(&[("cli_login", true)]));
         assert_eq!(attr_of(&d[0]).as_deref(), Some("cli_login"));
@@ -730,6 +738,18 @@ mod tests {
         let d = validate(&model(&[("custom_domain_header", "login.example.com")]));
         assert_eq!(attr_of(&d[0]).as_deref(), Some("custom_domain_header"));
         assert!(!crate::protocol::diagnostics::has_errors(&d));
+        // From the environment too, where it has no attribute to point at.
+        let env = MapEnv(HashMap::from([(
+            "AUTH0_CUSTOM_DOMAIN_HEADER",
+            "login.example.com",
+        )]));
+        let (_, warnings) = configure(&flags(&[]), &env).ok().unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].attribute.is_none(), "{warnings:?}");
+        assert!(
+            warnings[0].detail.contains("AUTH0_CUSTOM_DOMAIN_HEADER"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
@@ -747,7 +767,7 @@ mod tests {
             d[0]
         );
         m.dynamic_credentials = Value::Value(true);
-        let c = configure(&m, &none).ok().unwrap();
+        let (c, _) = configure(&m, &none).ok().unwrap();
         assert_eq!(c.domain, "t.example.invalid");
         let e = c.client().unwrap_err();
         assert!(e.summary.contains("Credentials not known yet"), "{e:?}");
@@ -824,7 +844,8 @@ mod tests {
             ("AUTH0_CLIENT_SECRET", "secret"),
             ("AUTH0_TENANT_PLAN", "enterprise"),
         ]));
-        let c = configure(&ProviderModel::default(), &env).ok().unwrap();
+        let (c, warnings) = configure(&ProviderModel::default(), &env).ok().unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(c.tenant_plan, Some(TenantPlan::Enterprise));
         assert_eq!(c.domain, "127.0.0.1:9");
         assert_eq!(c.client().unwrap().token_requests(), 0);

@@ -153,12 +153,12 @@ impl Provider for Auth0Provider {
             }
         };
         let diagnostics = match provider_config::configure(&model, self.env.as_ref()) {
-            Ok(c) => {
+            Ok((c, warnings)) => {
                 tracing::debug!(domain = %c.domain, "provider configured");
                 self.set_configured(c);
-                provider_config::validate(&model)
+                warnings
             }
-            Err(d) => d,
+            Err(errors) => errors,
         };
         ok(pb::configure_provider::Response { diagnostics })
     }
