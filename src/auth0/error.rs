@@ -75,6 +75,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The call that failed was the access token request (`POST /oauth/token`), not a
+    /// Management API call: nothing in the tenant can have changed.
+    pub fn at_token_endpoint(&self) -> bool {
+        self.path == super::token::TOKEN_PATH
+    }
+
     pub(crate) fn new(
         kind: ApiErrorKind,
         method: &'static str,
@@ -182,6 +188,19 @@ pub(crate) fn body_excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_endpoint_errors_are_told_apart() {
+        let token = ApiError::new(ApiErrorKind::Timeout, "POST", "/oauth/token", "slow");
+        let settings = ApiError::new(
+            ApiErrorKind::Timeout,
+            "PATCH",
+            "/api/v2/tenants/settings",
+            "slow",
+        );
+        assert!(token.at_token_endpoint());
+        assert!(!settings.at_token_endpoint());
+    }
 
     #[test]
     fn display_forbidden_with_hint() {

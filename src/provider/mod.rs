@@ -62,7 +62,7 @@ impl Default for Auth0Provider {
 fn api_diag(e: &ApiError) -> Diagnostic {
     // Whatever went wrong at the token endpoint, the user's question is "why no token?".
     let summary = match e.kind {
-        _ if e.path == "/oauth/token" => "Could not get an Auth0 access token".to_string(),
+        _ if e.at_token_endpoint() => "Could not get an Auth0 access token".to_string(),
         ApiErrorKind::Unauthorized => "Auth0 rejected the credentials".into(),
         ApiErrorKind::Forbidden => "Auth0 refused the request (missing permission)".into(),
         ApiErrorKind::BadRequest if e.method == "PATCH" => "Auth0 rejected the settings".into(),
@@ -171,7 +171,7 @@ impl Auth0Provider {
         tokio::select! {
             r = fut => r.map_err(|e| Failed {
                 diag: api_diag(&e),
-                maybe_applied: e.path != "/oauth/token"
+                maybe_applied: !e.at_token_endpoint()
                     && matches!(
                         e.kind,
                         ApiErrorKind::Server
