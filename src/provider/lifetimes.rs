@@ -88,8 +88,9 @@ pub const PAIRS: [Pair; 4] = [
 ];
 
 /// For a model struct with the eight lifetime attributes (as [`PAIRS`] names them),
-/// `pair` and `pair_mut`: a lifetime's (hours, minutes) attributes. The one place a
-/// [`Lifetime`] is mapped to model fields, for every model that has them.
+/// `pair` and `pair_mut` (a lifetime's (hours, minutes) attributes), `set_pair` and
+/// `set_minutes`. The one place a [`Lifetime`] is mapped to model fields, for every model
+/// that has them.
 macro_rules! lifetime_attributes {
     ($model:ty) => {
         impl $model {
@@ -113,6 +114,28 @@ macro_rules! lifetime_attributes {
                 &mut tf_provider::value::Value<$crate::protocol::codec::Number>,
             ) {
                 $crate::provider::lifetimes::lifetime_attributes!(@fields self, l, &mut)
+            }
+
+            pub fn set_pair(
+                &mut self,
+                l: $crate::auth0::Lifetime,
+                hours: tf_provider::value::Value<$crate::protocol::codec::Number>,
+                minutes: tf_provider::value::Value<$crate::protocol::codec::Number>,
+            ) {
+                let (h, m) = self.pair_mut(l);
+                *h = hours;
+                *m = minutes;
+            }
+
+            /// Both spellings of a lifetime from a number of minutes, in the provider's
+            /// own notation (whole hours as integers).
+            pub fn set_minutes(&mut self, l: $crate::auth0::Lifetime, minutes: u32) {
+                use $crate::provider::lifetimes::Spelling;
+                self.set_pair(
+                    l,
+                    tf_provider::value::Value::Value(Spelling::Hours.number(minutes)),
+                    tf_provider::value::Value::Value(Spelling::Minutes.number(minutes)),
+                );
             }
         }
     };
@@ -396,16 +419,6 @@ impl Spelling {
     }
 }
 
-impl Pair {
-    /// The attribute of this lifetime in one spelling.
-    pub fn attr(&self, s: Spelling) -> &'static str {
-        match s {
-            Spelling::Hours => self.hours_attr,
-            Spelling::Minutes => self.minutes_attr,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,8 +584,6 @@ mod tests {
             assert_eq!(pair(l).lifetime, l);
             assert_eq!(pair(l).hours_attr, l.field());
             assert_eq!(pair(l).minutes_attr, format!("{}_in_minutes", l.field()));
-            assert_eq!(pair(l).attr(Spelling::Hours), pair(l).hours_attr);
-            assert_eq!(pair(l).attr(Spelling::Minutes), pair(l).minutes_attr);
         }
     }
 

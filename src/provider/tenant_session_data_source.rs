@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use super::lifetimes::{self, Lifetime, Spelling, PAIRS};
+use super::lifetimes::{self, Lifetime, PAIRS};
 use super::provider_config::Configured;
 use super::resource::DataSource;
 use super::schema::{Attr, BlockSchema, Mode, Ty};
@@ -87,10 +87,7 @@ pub fn from_settings(s: &SessionSettings, domain: &str) -> SessionDataModel {
         ..SessionDataModel::default()
     };
     for l in Lifetime::ALL {
-        let minutes = s.lifetime(l).0;
-        let (h, mm) = m.pair_mut(l);
-        *h = Value::Value(Spelling::Hours.number(minutes));
-        *mm = Value::Value(Spelling::Minutes.number(minutes));
+        m.set_minutes(l, s.lifetime(l).0);
     }
     m
 }

@@ -47,37 +47,12 @@ pub struct SessionModel {
 lifetimes::lifetime_attributes!(SessionModel);
 
 impl SessionModel {
-    /// A lifetime's attribute in one spelling.
-    pub fn spelling(&self, l: Lifetime, s: Spelling) -> &Value<Number> {
-        let (hours, minutes) = self.pair(l);
-        match s {
-            Spelling::Hours => hours,
-            Spelling::Minutes => minutes,
-        }
-    }
-
     pub fn hours(&self, l: Lifetime) -> &Value<Number> {
-        self.spelling(l, Spelling::Hours)
+        self.pair(l).0
     }
 
     pub fn minutes(&self, l: Lifetime) -> &Value<Number> {
-        self.spelling(l, Spelling::Minutes)
-    }
-
-    pub fn set_pair(&mut self, l: Lifetime, hours: Value<Number>, minutes: Value<Number>) {
-        let (h, m) = self.pair_mut(l);
-        *h = hours;
-        *m = minutes;
-    }
-
-    /// Both spellings of a lifetime from a number of minutes, in the provider's own
-    /// notation (whole hours as integers).
-    pub fn set_minutes(&mut self, l: Lifetime, minutes: u32) {
-        self.set_pair(
-            l,
-            Value::Value(Spelling::Hours.number(minutes)),
-            Value::Value(Spelling::Minutes.number(minutes)),
-        );
+        self.pair(l).1
     }
 
     /// The minutes a lifetime stands for, from whichever spelling holds a value.
