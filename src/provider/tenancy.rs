@@ -39,30 +39,30 @@ impl Conflict {
     /// The error that refuses the plan, naming the tenant and the way out.
     pub fn diagnostic(&self, tenant: &str) -> Diagnostic {
         match self {
-        Conflict::TwoResources => error(
-            "One tenant, two auth0_tenant_session resources",
-            format!(
-                "The session settings of one tenant can be managed by one resource only, and this \
-                 configuration plans two (or more) auth0_tenant_session objects for {tenant} with the \
-                 same provider configuration: every apply would flip the tenant between their values. \
-                 Keep one resource per tenant. To manage several tenants, give each its own provider \
-                 configuration (alias) and one resource. count and for_each over the same provider \
-                 create several resources for one tenant."
+            Conflict::TwoResources => error(
+                "One tenant, two auth0_tenant_session resources",
+                format!(
+                    "The session settings of one tenant can be managed by one resource only, and this \
+                     configuration plans two (or more) auth0_tenant_session objects for {tenant} with the \
+                     same provider configuration: every apply would flip the tenant between their values. \
+                     Keep one resource per tenant. To manage several tenants, give each its own provider \
+                     configuration (alias) and one resource. count and for_each over the same provider \
+                     create several resources for one tenant."
+                ),
             ),
-        ),
-        Conflict::RestoreWhileTakenOver => error(
-            "One tenant, one resource destroyed and another created",
-            format!(
-                "This plan destroys an auth0_tenant_session of {tenant} with restore_on_destroy = true \
-                 and creates another one for the same tenant. Terraform may run the two in either \
-                 order, so the restore could overwrite the new resource's values. If this is a \
-                 rename, add a moved block (moved {{ from = OLD  to = NEW }}) so the resource keeps \
-                 its state and its original settings. Otherwise apply the destroy first \
-                 (terraform apply -target=OLD_ADDRESS after removing it from the configuration, or \
-                 terraform destroy -target=OLD_ADDRESS), then add the new resource."
+            Conflict::RestoreWhileTakenOver => error(
+                "One tenant, one resource destroyed and another created",
+                format!(
+                    "This plan destroys an auth0_tenant_session of {tenant} with restore_on_destroy = true \
+                     and creates another one for the same tenant. Terraform may run the two in either \
+                     order, so the restore could overwrite the new resource's values. If this is a \
+                     rename, add a moved block (moved {{ from = OLD  to = NEW }}) so the resource keeps \
+                     its state and its original settings. Otherwise apply the destroy first \
+                     (terraform apply -target=OLD_ADDRESS after removing it from the configuration, or \
+                     terraform destroy -target=OLD_ADDRESS), then add the new resource."
+                ),
             ),
-        ),
-    }
+        }
     }
 }
 
