@@ -5,15 +5,10 @@
 
 mod common;
 
-use common::terraform::{terraforms, Workspace};
+use common::terraform::{flat, terraforms, Workspace};
 use local_tenant::Fault;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
-
-/// Output with Terraform's line wrapping undone, for matching sentences.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lifetimes_are_whole_minutes_up_to_terraforms_arithmetic() {

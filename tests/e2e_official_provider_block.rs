@@ -5,13 +5,9 @@
 
 mod common;
 
-use common::terraform::{terraforms, Workspace};
+use common::terraform::{flat, terraforms, Workspace};
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
-
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 fn main_tf(provider_body: &str, rest: &str) -> String {
     format!(

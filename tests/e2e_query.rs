@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::terraform::{require, terraforms, Workspace};
+use common::terraform::{flat, require, terraforms, Workspace};
 use local_tenant::SessionState;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
@@ -17,10 +17,6 @@ fn existing() -> SessionState {
         idle_ephemeral_session_lifetime: 15,
         cookie_mode: Some("non-persistent".into()),
     }
-}
-
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

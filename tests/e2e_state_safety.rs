@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::terraform::{terraforms, Workspace};
+use common::terraform::{flat, terraforms, Workspace};
 use local_tenant::{Fault, LocalTenant, SessionState, TenantConfig};
 use serde_json::{json, Value};
 
@@ -99,11 +99,6 @@ async fn workspace(tf: &std::path::Path) -> Workspace {
     let ws = Workspace::new(tf).await;
     ws.tenant.set_state(originals());
     ws
-}
-
-/// Output with Terraform's line wrapping undone, for matching sentences.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn recorded_originals(ws: &Workspace, name: &str) -> Vec<Value> {

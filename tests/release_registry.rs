@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::terraform::{terraforms, Workspace};
+use common::terraform::{flat, terraforms, Workspace};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
@@ -201,11 +201,6 @@ async fn answer(
             .unwrap(),
     };
     Ok(resp)
-}
-
-/// Terraform's messages are wrapped to the terminal width; compare with single spaces.
-fn flat(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn configure(ws: &Workspace, registry: &Registry, namespace: &str) {

@@ -96,6 +96,12 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// `text` with every run of whitespace made one space: Terraform wraps diagnostics at the
+/// terminal width, so a phrase may span lines.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Run {
     pub fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
