@@ -51,13 +51,15 @@ pub(crate) fn backoff(policy: &RetryPolicy, retry: u32, jitter: f64) -> Duration
 }
 
 /// A uniform random number in [0, 1).
+///
+/// From std's hash keys (seeded by the OS once per thread): jitter only spreads load, and
+/// aws-lc's random generator would spend ~20 ms seeding itself on first use.
 pub(crate) fn jitter() -> f64 {
-    let mut b = [0u8; 8];
-    if aws_lc_rs::rand::fill(&mut b).is_err() {
-        // Jitter only spreads load; a fixed value is an acceptable fallback.
-        return 0.5;
-    }
-    (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
+    use std::hash::{BuildHasher, Hasher};
+    let bits = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Bookkeeping for one call's retries.

@@ -165,16 +165,18 @@ impl Tenancy {
     }
 }
 
-/// A fresh claim token.
+/// A fresh claim token: unique among this process's plans and, with odds of 2^-64
+/// against, those of other processes whose tokens arrive in private state.
+///
+/// From std's hash keys, which the OS seeds once per thread with one `getrandom` call:
+/// aws-lc's random generator would spend ~20 ms seeding itself in every provider process
+/// Terraform starts (see `protocol::tls`).
 pub fn token() -> u64 {
-    let mut b = [0u8; 8];
-    // A token only has to differ from the other plans' of this process; should the
-    // system RNG fail, a counter does that too.
-    if aws_lc_rs::rand::fill(&mut b).is_err() {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        return NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    }
-    u64::from_le_bytes(b)
+    use std::hash::{BuildHasher, Hasher};
+    // Each RandomState takes the next key of the thread's sequence, so every call differs.
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
 }
 
 #[cfg(test)]
