@@ -2,8 +2,9 @@
 //! certificates, redirects and odd token answers, from small servers of this file's own
 //! (`wire_support`) on loopback ports they bound, beside the local tenant.
 //!
-//! Every test first clears the proxy variables (upper and lower case, and
-//! `REQUEST_METHOD`), so the developer's environment cannot change what it sees.
+//! Every Terraform run here has exactly the proxy variables its test set: the others (upper
+//! and lower case, and `REQUEST_METHOD`) are removed, so the developer's environment cannot
+//! change what a test sees.
 #![forbid(unsafe_code)]
 
 mod common;
@@ -31,17 +32,40 @@ const PROXY_VARS: [&str; 9] = [
     "REQUEST_METHOD",
 ];
 
-/// Sets the workspace's proxy (and CA) environment to exactly `vars`: every proxy variable
-/// not named is set empty, which Terraform and the provider read as unset.
+/// Sets the workspace's proxy (and CA) variables to exactly `vars`; [`run`] removes every
+/// other proxy variable from Terraform's environment.
 fn set_env(ws: &mut Workspace, vars: &[(&str, &str)]) {
     ws.extra_env
         .retain(|(k, _)| !PROXY_VARS.contains(&k.as_str()) && k != "SSL_CERT_FILE");
-    for name in PROXY_VARS {
-        ws.extra_env.push((name.into(), String::new()));
-    }
     for (k, v) in vars {
         ws.extra_env.push((k.to_string(), v.to_string()));
     }
+}
+
+/// Terraform with `args` in the workspace, its proxy variables exactly those `set_env`
+/// gave: removed, not set empty (an empty REQUEST_METHOD still means CGI to some clients).
+async fn run(ws: &Workspace, args: &[&str]) -> Run {
+    let mut cmd = ws.command(args);
+    for name in PROXY_VARS {
+        if !ws.extra_env.iter().any(|(k, _)| k == name) {
+            cmd.env_remove(name);
+        }
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .expect("run terraform");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+async fn apply(ws: &Workspace) -> Run {
+    let r = run(ws, &["apply", "-no-color", "-input=false", "-auto-approve"]).await;
+    assert_eq!(r.code, 0, "apply failed:\n{}", r.all());
+    r
 }
 
 /// A configuration: the provider for `domain` with `creds`, then `body`.
@@ -60,7 +84,7 @@ const READ: &str = "data \"auth0_tenant_session\" \"this\" {}\n";
 const MANAGE: &str = "resource \"auth0_tenant_session\" \"this\" {\n  session_lifetime = 12\n}\n";
 
 async fn plan(ws: &Workspace) -> Run {
-    ws.run(&["plan", "-no-color", "-input=false"]).await
+    run(ws, &["plan", "-no-color", "-input=false"]).await
 }
 
 /// A plan that must fail; returns its output with whitespace runs made one space.
@@ -222,7 +246,7 @@ async fn remote_tenant_through_an_intercepting_proxy() {
             "main.tf",
             &main_tf("tenant.example.invalid", LOCAL_CREDS, MANAGE),
         );
-        ws.apply().await;
+        apply(&ws).await;
         assert_eq!(ws.patch_bodies().len(), 1);
         assert!(proxy
             .requests()
@@ -620,7 +644,7 @@ async fn expires_in_as_a_string() {
         })
         .await;
         ws.write("main.tf", &main_tf(&server.url(), LOCAL_CREDS, MANAGE));
-        ws.apply().await;
+        apply(&ws).await;
         assert_eq!(ws.patch_bodies().len(), 1);
         assert_eq!(server.count("POST", TOKEN), 1);
 
