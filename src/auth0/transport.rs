@@ -725,18 +725,24 @@ fn cause_kind(chain: &str, certificate: bool, connect: bool, body: bool) -> Caus
     }
 }
 
-/// A rustls certificate error, as such or inside the `io::Error` tokio-rustls wraps it in
-/// (whose `source()` skips it, so the chain walk alone would miss it).
+/// A rustls certificate error, as such or inside the `io::Error`s tokio-rustls and
+/// hyper-rustls wrap it in (one inside the other; an `io::Error`'s `source()` skips what it
+/// wraps, so the chain walk alone would miss it).
 fn is_certificate_error(e: &(dyn std::error::Error + 'static)) -> bool {
-    let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
-        e.downcast_ref::<std::io::Error>()
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            );
+        }
+        current = err
+            .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-    });
-    matches!(
-        tls,
-        Some(rustls::Error::InvalidCertificate(_)) | Some(rustls::Error::NoCertificatesPresented)
-    )
+            .map(|inner| inner as &(dyn std::error::Error + 'static));
+    }
+    false
 }
 
 #[cfg(test)]
@@ -769,7 +775,9 @@ mod tests {
                 std::io::ErrorKind::InvalidData,
                 rustls::Error::InvalidCertificate(cert),
             );
-            assert!(is_certificate_error(&io));
+            // hyper-rustls wraps tokio-rustls's error once more.
+            let wrapped = std::io::Error::other(io);
+            assert!(is_certificate_error(&wrapped));
             let kind = cause_kind("invalid peer certificate", true, true, false);
             assert_eq!(kind, CauseKind::Certificate);
             assert!(kind.permanent());
