@@ -376,8 +376,11 @@ impl Inner {
 mod tests {
     use super::*;
 
+    /// A remote tenant, with no proxy whatever the developer's environment says.
     fn config(credentials: Credentials) -> ClientConfig {
-        ClientConfig::new("tenant.eu.auth0.com", credentials)
+        let mut cfg = ClientConfig::new("tenant.eu.auth0.com", credentials);
+        cfg.proxy_env = crate::auth0::ProxyEnv::default();
+        cfg
     }
 
     fn secret_client() -> Client {
