@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use local_tenant::{Fault, LocalTenant, SessionState, TenantConfig};
 use tfauth0::auth0::{
-    ApiErrorKind, Client, ClientConfig, CookieMode, Credentials, Minutes, RetryPolicy, Secret,
-    SessionSettings, SessionUpdate, SigningAlg,
+    ApiErrorKind, Client, ClientConfig, CookieMode, Credentials, Minutes, ProxyEnv, RetryPolicy,
+    Secret, SessionSettings, SessionUpdate, SigningAlg,
 };
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
@@ -783,6 +783,8 @@ async fn unresolvable_host_is_a_connection_error() {
         "https://tenant.example.invalid",
         Credentials::ApiToken(Secret::new(API_TOKEN)),
     );
+    // A remote host: the developer's HTTPS_PROXY would otherwise decide what fails.
+    cfg.proxy_env = ProxyEnv::default();
     cfg.retry = RetryPolicy {
         max_attempts: 1,
         ..fast_retry()

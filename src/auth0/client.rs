@@ -3,7 +3,6 @@
 //! failed answer is turned into an error with a hint by `hints`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_lc_rs::signature::RsaKeyPair;
 use reqwest::Method;
@@ -12,12 +11,13 @@ use tracing::debug;
 
 use super::config::{parse_domain, ClientConfig};
 use super::credentials::{parse_private_key, Credentials, Secret, SigningAlg};
-use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError};
+use super::error::{ApiError, ApiErrorKind, ConfigError};
 use super::hints::{api_error, token_error, Caller};
 use super::jwt::client_assertion;
+use super::redact::Redactor;
 use super::retry::now_unix;
 use super::settings::{fields_query, SessionSettings, SessionUpdate};
-use super::token::{Fetched, Token, TokenCache, TokenResponse, TOKEN_PATH};
+use super::token::{read_grant, Fetched, Token, TokenCache, TOKEN_PATH};
 use super::transport::{method_str, Body, Reply, Request, Transport};
 
 pub(crate) const SETTINGS_PATH: &str = "/api/v2/tenants/settings";
@@ -76,6 +76,15 @@ impl Client {
     /// token is fetched by the first API call.
     pub fn new(cfg: ClientConfig) -> Result<Client, ConfigError> {
         let endpoint = parse_domain(&cfg.domain)?;
+        // Every secret this client will send, so nothing a server echoes of them is quoted.
+        let redactor = Redactor::default();
+        match &cfg.credentials {
+            Credentials::ApiToken(t) => redactor.add(t.expose().trim()),
+            Credentials::ClientSecret { client_secret, .. } => redactor.add(client_secret.expose()),
+            Credentials::PrivateKeyJwt {
+                private_key_pem, ..
+            } => redactor.add_private_key(private_key_pem.expose()),
+        }
         let auth = match cfg.credentials {
             Credentials::ApiToken(t) => {
                 if t.expose().trim().is_empty() {
@@ -115,6 +124,8 @@ impl Client {
             cfg.retry,
             cfg.request_timeout,
             cfg.log_bodies,
+            &cfg.proxy_env,
+            Arc::new(redactor),
         )?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -150,11 +161,14 @@ impl Client {
     /// leaves out (as it does for defaults) read as Auth0's documented defaults.
     pub async fn read_session_settings(&self) -> Result<SessionSettings, ApiError> {
         let query = format!("fields={}&include_fields=true", fields_query());
-        let reply = self
-            .inner
-            .api_call(Method::GET, SETTINGS_PATH, Some(&query), None)
-            .await?;
-        parse_settings(&Method::GET, &reply)
+        let outcome = async {
+            let reply = self
+                .inner
+                .api_call(Method::GET, SETTINGS_PATH, Some(&query), None)
+                .await?;
+            parse_settings(&Method::GET, &reply)
+        };
+        self.inner.finish(outcome.await)
     }
 
     /// One `PATCH /api/v2/tenants/settings` with only the given fields. The 200 body is the
@@ -177,11 +191,14 @@ impl Client {
             .with_hint("This is a provider bug: an empty update should not be sent."));
         }
         let body = changes.to_json();
-        let reply = self
-            .inner
-            .api_call(Method::PATCH, SETTINGS_PATH, None, Some(&body))
-            .await?;
-        parse_settings(&Method::PATCH, &reply)
+        let outcome = async {
+            let reply = self
+                .inner
+                .api_call(Method::PATCH, SETTINGS_PATH, None, Some(&body))
+                .await?;
+            parse_settings(&Method::PATCH, &reply)
+        };
+        self.inner.finish(outcome.await)
     }
 }
 
@@ -196,16 +213,25 @@ fn parse_settings(method: &Method, reply: &Reply) -> Result<SessionSettings, Api
         .with_status(reply.status)
         .with_hint("Check that domain points at an Auth0 tenant; if it does, retry later.")
     };
-    let json: Value = serde_json::from_slice(&reply.body).map_err(|e| {
+    let json: Value = reply.json().map_err(|e| {
         invalid(format!(
             "expected JSON tenant settings but the body is not valid JSON ({e}); it starts with {}",
-            body_excerpt(&reply.body)
+            reply.excerpt()
         ))
     })?;
     SessionSettings::from_json(&json).map_err(invalid)
 }
 
 impl Inner {
+    /// A call's outcome as it leaves the client: a failure names the proxy the call went
+    /// through, if any. Every public call ends here.
+    fn finish<T>(&self, outcome: Result<T, ApiError>) -> Result<T, ApiError> {
+        outcome.map_err(|mut e| {
+            e.via_proxy = self.transport.proxy().map(|p| Arc::new(p.named()));
+            e
+        })
+    }
+
     /// Sends an authenticated Management API call and returns its 2xx reply. A 401 leads to
     /// one token refresh and one more try (not possible with a static token).
     async fn api_call(
@@ -286,6 +312,7 @@ impl Inner {
                     now_unix().as_secs(),
                 )
                 .map_err(|m| ApiError::new(ApiErrorKind::TokenEndpoint, "POST", TOKEN_PATH, m))?;
+                self.transport.redactor().add(&assertion);
                 form.push(("client_id", client_id));
                 form.push(("client_assertion", &assertion));
                 form.push(("client_assertion_type", CLIENT_ASSERTION_TYPE));
@@ -302,25 +329,18 @@ impl Inner {
             })
             .await?;
         if reply.is_success() {
-            // Never quote this body: it may hold a token.
-            let parsed: TokenResponse = serde_json::from_slice(&reply.body).map_err(|_| {
+            let fetched = read_grant(reply.secret_bytes()).map_err(|why| {
                 ApiError::new(
                     ApiErrorKind::InvalidResponse,
                     "POST",
                     TOKEN_PATH,
-                    "the token endpoint answered 2xx without a readable access_token",
+                    format!("the token endpoint's answer is not a usable access token: {why}"),
                 )
                 .with_status(reply.status)
                 .with_hint("Check that domain points at an Auth0 tenant.")
             })?;
-            let expires_in = parsed
-                .expires_in
-                .filter(|s| s.is_finite() && *s > 0.0)
-                .map(|s| Duration::from_secs_f64(s.min(1e9)));
-            return Ok(Fetched {
-                value: Secret::new(parsed.access_token),
-                expires_in,
-            });
+            self.transport.redactor().add(fetched.value.expose());
+            return Ok(fetched);
         }
         Err(token_error(&reply, &self.caller()))
     }
@@ -356,8 +376,11 @@ impl Inner {
 mod tests {
     use super::*;
 
+    /// A remote tenant, with no proxy whatever the developer's environment says.
     fn config(credentials: Credentials) -> ClientConfig {
-        ClientConfig::new("tenant.eu.auth0.com", credentials)
+        let mut cfg = ClientConfig::new("tenant.eu.auth0.com", credentials);
+        cfg.proxy_env = crate::auth0::ProxyEnv::default();
+        cfg
     }
 
     fn secret_client() -> Client {

@@ -7,6 +7,7 @@ use reqwest::Url;
 
 use super::credentials::Credentials;
 use super::error::ConfigError;
+use super::proxy::ProxyEnv;
 
 /// Everything [`super::Client::new`] needs. Nothing here is validated until then.
 ///
@@ -28,10 +29,13 @@ pub struct ClientConfig {
     /// Log the body of every Management API request and answer at DEBUG level (never
     /// the token endpoint's, never headers).
     pub log_bodies: bool,
+    /// The proxy variables (`HTTPS_PROXY`, `NO_PROXY`, ...); see `proxy` for the rules.
+    pub proxy_env: ProxyEnv,
 }
 
 impl ClientConfig {
-    /// A config with default retry policy, timeout and user agent.
+    /// A config with default retry policy, timeout and user agent, and this process's proxy
+    /// variables.
     pub fn new(domain: impl Into<String>, credentials: Credentials) -> Self {
         ClientConfig {
             domain: domain.into(),
@@ -41,6 +45,7 @@ impl ClientConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             user_agent: default_user_agent(),
             log_bodies: false,
+            proxy_env: ProxyEnv::from_process(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! never contain a secret (token, client secret, assertion or key).
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A provider setting is missing, contradictory or malformed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +73,9 @@ pub struct ApiError {
     pub method: &'static str,
     /// Path of the failed call, e.g. "/api/v2/tenants/settings" (no query).
     pub path: &'static str,
+    /// The proxy the call went through, as "http://proxy:3128 (HTTPS_PROXY)": never with
+    /// its credentials. (An `Arc<String>`, one word wide, keeps the error small.)
+    pub via_proxy: Option<Arc<String>>,
 }
 
 impl ApiError {
@@ -95,6 +99,7 @@ impl ApiError {
             hint: None,
             method,
             path,
+            via_proxy: None,
         }
     }
 
@@ -138,6 +143,9 @@ impl fmt::Display for ApiError {
             (Some(s), None) => write!(f, " ({s})")?,
             (None, Some(c)) => write!(f, " ({c})")?,
             (None, None) => {}
+        }
+        if let Some(proxy) = &self.via_proxy {
+            write!(f, " through the proxy {proxy}")?;
         }
         let msg = self.message.trim();
         write!(f, ": {msg}")?;
@@ -232,6 +240,18 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Connection to Auth0 failed for GET /api/v2/tenants/settings: connection refused by 127.0.0.1:9"
+        );
+    }
+
+    #[test]
+    fn display_names_the_proxy() {
+        let mut e = ApiError::new(ApiErrorKind::Server, "GET", "/p", "Service Unavailable")
+            .with_status(503);
+        e.via_proxy = Some(Arc::new("http://proxy.example:3128 (HTTPS_PROXY)".into()));
+        assert_eq!(
+            e.to_string(),
+            "Auth0 failed to serve GET /p (503) through the proxy http://proxy.example:3128 \
+             (HTTPS_PROXY): Service Unavailable"
         );
     }
 

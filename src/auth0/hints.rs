@@ -3,8 +3,8 @@
 //! Terraform. The Management API and the token endpoint answer in different shapes, so each
 //! has its own table.
 
-use reqwest::header::LOCATION;
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 
 use super::credentials::SigningAlg;
 use super::error::{body_excerpt, ApiError, ApiErrorKind};
@@ -34,6 +34,39 @@ struct MgmtError {
     error_code: Option<String>,
 }
 
+/// An error body of the shape `T`, its strings already cleaned of secrets by the reply.
+fn error_body<T: DeserializeOwned>(reply: &Reply) -> Option<T> {
+    reply
+        .json()
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// A redirect from either endpoint: never followed (it could carry the credentials to
+/// another host), reported with its target and the fix.
+pub(crate) fn redirect_error(method: &'static str, path: &'static str, reply: &Reply) -> ApiError {
+    let status = reply.status;
+    let to = match reply.location() {
+        Some(to) => body_excerpt(to.as_bytes()),
+        None => "nowhere (no Location header)".to_string(),
+    };
+    ApiError::new(
+        ApiErrorKind::InvalidResponse,
+        method,
+        path,
+        format!(
+            "HTTP {status} redirect to {to}; the provider does not follow redirects, which could \
+             carry the credentials to another host"
+        ),
+    )
+    .with_status(status)
+    .with_hint(
+        "Set domain to the tenant's Auth0 domain (e.g. my-tenant.eu.auth0.com), which serves the \
+         token endpoint and the Management API directly; a custom domain or a proxy in between \
+         may redirect.",
+    )
+}
+
 /// A non-2xx Management API reply as an error with a hint. `refreshed`: the token was
 /// rejected once already and this reply answered the fresh one.
 pub(crate) fn api_error(
@@ -44,7 +77,10 @@ pub(crate) fn api_error(
     caller: &Caller<'_>,
 ) -> ApiError {
     let status = reply.status;
-    let parsed: Option<MgmtError> = serde_json::from_slice(&reply.body).ok();
+    if reply.is_redirect() {
+        return redirect_error(method_str(method), path, reply);
+    }
+    let parsed: Option<MgmtError> = error_body(reply);
     let json_ok = parsed.is_some();
     let parsed = parsed.unwrap_or_default();
     let auth0_message = parsed.message.or(parsed.error);
@@ -53,7 +89,7 @@ pub(crate) fn api_error(
         None if json_ok => format!("HTTP {status}"),
         None => format!(
             "HTTP {status} with a body that is not Auth0 JSON, starting with {}",
-            body_excerpt(&reply.body)
+            reply.excerpt()
         ),
     };
     let scope_needed = if *method == Method::GET {
@@ -62,22 +98,6 @@ pub(crate) fn api_error(
         "update:tenant_settings"
     };
     let (kind, hint): (ApiErrorKind, Option<String>) = match status {
-        300..=399 => {
-            let to = reply
-                .headers
-                .get(LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("?");
-            message = format!("HTTP {status} redirect to {to}");
-            (
-                ApiErrorKind::InvalidResponse,
-                Some(
-                    "Set domain to the tenant's Auth0 domain (e.g. my-tenant.eu.auth0.com) \
-                     that serves the Management API directly."
-                        .into(),
-                ),
-            )
-        }
         400 => {
             let hint = message.contains("maximum").then(|| {
                 "Use a smaller value: Auth0 limits session lifetimes (up to 8,760 h \
@@ -163,12 +183,15 @@ pub(crate) fn api_error(
 
 /// A failed `POST /oauth/token` as an error with a hint.
 pub(crate) fn token_error(reply: &Reply, caller: &Caller<'_>) -> ApiError {
+    if reply.is_redirect() {
+        return redirect_error("POST", TOKEN_PATH, reply);
+    }
     let kind = match reply.status {
         429 => ApiErrorKind::RateLimited,
         500..=599 => ApiErrorKind::Server,
         _ => ApiErrorKind::TokenEndpoint,
     };
-    let parsed: Option<OAuthError> = serde_json::from_slice(&reply.body).ok();
+    let parsed: Option<OAuthError> = error_body(reply);
     let (code, description) = match parsed {
         Some(e) => (e.error, e.error_description),
         None => (None, None),
@@ -176,12 +199,7 @@ pub(crate) fn token_error(reply: &Reply, caller: &Caller<'_>) -> ApiError {
     let message = description
         .clone()
         .or_else(|| code.clone())
-        .unwrap_or_else(|| {
-            format!(
-                "unexpected answer, body starts with {}",
-                body_excerpt(&reply.body)
-            )
-        });
+        .unwrap_or_else(|| format!("unexpected answer, body starts with {}", reply.excerpt()));
     let client_id = caller.client_id.unwrap_or("");
     let credential_hint = match caller.key_alg {
         Some(alg) => format!(
@@ -255,5 +273,71 @@ mod tests {
         let e = token_error(&Reply::for_test(500, "oops"), &SECRET_CALLER);
         assert_eq!(e.kind, ApiErrorKind::Server);
         assert!(e.message.contains("\"oops\""), "{e}");
+    }
+
+    #[test]
+    fn redirects_from_either_endpoint_read_alike() {
+        let reply = || {
+            Reply::for_test_with(
+                307,
+                &[(
+                    "location",
+                    "https://login.example.invalid/u/login?state=abc",
+                )],
+                "",
+                Default::default(),
+            )
+        };
+        let token = token_error(&reply(), &SECRET_CALLER);
+        let settings = api_error(
+            &Method::GET,
+            "/api/v2/tenants/settings",
+            &reply(),
+            false,
+            &SECRET_CALLER,
+        );
+        for e in [&token, &settings] {
+            assert_eq!(e.kind, ApiErrorKind::InvalidResponse);
+            assert_eq!(e.status, Some(307));
+            assert!(
+                e.message.starts_with(
+                    "HTTP 307 redirect to \"https://login.example.invalid/u/login?state=abc\"; the \
+                     provider does not follow redirects"
+                ),
+                "{e}"
+            );
+            assert!(e
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("Set domain to the tenant's Auth0 domain"));
+        }
+        assert_eq!(token.message, settings.message);
+        assert_eq!(token.hint, settings.hint);
+        let bare = token_error(&Reply::for_test(302, ""), &SECRET_CALLER);
+        assert!(
+            bare.message
+                .contains("redirect to nowhere (no Location header)"),
+            "{bare}"
+        );
+    }
+
+    #[test]
+    fn echoed_secrets_are_not_quoted() {
+        let redactor = std::sync::Arc::new(crate::auth0::redact::Redactor::default());
+        redactor.add("cs/7f+3a secret");
+        let echo = r#"{"error":"invalid_request","error_description":"bad request: grant_type=client_credentials&client_secret=cs%2F7f%2B3a+secret"}"#;
+        let e = token_error(
+            &Reply::for_test_with(400, &[], echo, redactor.clone()),
+            &SECRET_CALLER,
+        );
+        assert!(e.message.ends_with("client_secret=[redacted]"), "{e}");
+        let plain = "upstream said: client_secret=cs/7f+3a secret";
+        let e = token_error(
+            &Reply::for_test_with(500, &[("content-type", "text/plain")], plain, redactor),
+            &SECRET_CALLER,
+        );
+        assert!(e.message.contains("client_secret=[redacted]"), "{e}");
+        assert!(!e.to_string().contains("7f+3a"), "{e}");
     }
 }

@@ -3,7 +3,11 @@
 //! Knows nothing of Terraform. Layout:
 //! - `client`: [`Client`]: builds each call, authenticates it (refreshing the token once on a
 //!   401) and turns the answer into settings or an error,
-//! - `transport`: the HTTPS client and the retry loop, one debug line per attempt,
+//! - `transport`: the HTTPS client, the retry loop, bounded reply bodies (`Reply`, read only
+//!   through the redactor), one debug line per attempt,
+//! - [`proxy`]: which proxy requests to the tenant go through (Go's rules; never for
+//!   loopback),
+//! - `redact`: every secret the client sends, taken out of anything quoted or logged,
 //! - `retry`: rate-limit waits, backoff and the retry budget,
 //! - `ca_bundle`: extra CA certificates from `SSL_CERT_FILE`/`SSL_CERT_DIR`,
 //! - `token`: the shared, lazily fetched access token,
@@ -17,7 +21,8 @@
 //! TLS certificates are always verified (bundled Mozilla roots plus any CA bundle named by
 //! `SSL_CERT_FILE`/`SSL_CERT_DIR`). Secrets are wrapped in
 //! [`Secret`] and never logged: debug logs carry one line per HTTP attempt (method, path,
-//! status, duration, `x-ratelimit-remaining`, attempt number).
+//! status, duration, `x-ratelimit-remaining`, attempt number). What a server echoes of
+//! them is replaced before it is quoted or logged.
 
 mod ca_bundle;
 mod client;
@@ -26,6 +31,8 @@ pub mod credentials;
 pub mod error;
 mod hints;
 mod jwt;
+pub mod proxy;
+mod redact;
 mod retry;
 pub mod settings;
 mod token;
@@ -35,4 +42,5 @@ pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};
 pub use credentials::{Credentials, Secret, SigningAlg};
 pub use error::{ApiError, ApiErrorKind, ConfigError};
+pub use proxy::ProxyEnv;
 pub use settings::{CookieMode, Lifetime, Minutes, SessionSettings, SessionUpdate};

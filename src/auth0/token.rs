@@ -9,6 +9,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde_json::Value;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
@@ -114,12 +115,74 @@ impl TokenCache {
     }
 }
 
-/// `200` body of `POST /oauth/token`.
-#[derive(Deserialize)]
-pub(crate) struct TokenResponse {
-    pub access_token: String,
-    #[serde(default)]
-    pub expires_in: Option<f64>,
+/// The access token and its lifetime from a 2xx `POST /oauth/token` body. An error says
+/// what is wrong without quoting the body, which may hold a token.
+pub(crate) fn read_grant(body: &[u8]) -> Result<Fetched, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON ({e})"))?;
+    let Value::Object(fields) = value else {
+        return Err(format!(
+            "the body is {}, not a JSON object",
+            json_kind(&value)
+        ));
+    };
+    let token = match fields.get("access_token") {
+        Some(Value::String(t)) if !t.trim().is_empty() => t.clone(),
+        Some(Value::String(_)) => return Err("access_token is empty".into()),
+        Some(other) => {
+            return Err(format!(
+                "access_token is {}, not a string",
+                json_kind(other)
+            ))
+        }
+        None => return Err("there is no access_token".into()),
+    };
+    Ok(Fetched {
+        value: Secret::new(token),
+        expires_in: lifetime(fields.get("expires_in"))?,
+    })
+}
+
+/// `expires_in` as a lifetime: a JSON number of seconds, or a string holding one (`"86400"`:
+/// some servers send it so, and golang.org/x/oauth2, which the official provider uses,
+/// accepts it too). Zero, negative or absent means unknown ([`ASSUMED_LIFETIME`] applies);
+/// a huge value is capped at 10^9 s.
+fn lifetime(value: Option<&Value>) -> Result<Option<Duration>, String> {
+    let seconds = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => match s.trim().parse::<serde_json::Number>() {
+            Ok(n) => n.as_f64(),
+            Err(_) => {
+                return Err(format!(
+                    "expires_in is a string of {} characters that does not hold a number of \
+                     seconds (Auth0 sends a number such as 86400)",
+                    s.chars().count()
+                ))
+            }
+        },
+        Some(other) => {
+            return Err(format!(
+                "expires_in is {}, not a number of seconds",
+                json_kind(other)
+            ))
+        }
+    };
+    Ok(seconds
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(1e9))))
+}
+
+/// "a string", "an object": a JSON value's type as a message names it.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// OAuth error body: `{"error": "...", "error_description": "..."}`.
@@ -139,6 +202,92 @@ mod tests {
         Fetched {
             value: Secret::new(v),
             expires_in: Some(Duration::from_millis(millis)),
+        }
+    }
+
+    fn grant(body: &str) -> Result<(String, Option<Duration>), String> {
+        read_grant(body.as_bytes()).map(|f| (f.value.expose().to_string(), f.expires_in))
+    }
+
+    #[test]
+    fn expires_in_may_be_a_number_or_a_numeric_string() {
+        let day = Some(Duration::from_secs(86400));
+        assert_eq!(
+            grant(r#"{"access_token":"t","expires_in":86400}"#),
+            Ok(("t".into(), day))
+        );
+        assert_eq!(
+            grant(r#"{"access_token":"t","expires_in":"86400"}"#),
+            Ok(("t".into(), day))
+        );
+        assert_eq!(
+            grant(r#"{"access_token":"t","expires_in":" 86400 "}"#),
+            Ok(("t".into(), day))
+        );
+        assert_eq!(
+            grant(r#"{"access_token":"t","expires_in":"1.5"}"#)
+                .unwrap()
+                .1,
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(grant(r#"{"access_token":"t"}"#), Ok(("t".into(), None)));
+        assert_eq!(
+            grant(r#"{"access_token":"t","expires_in":null}"#),
+            Ok(("t".into(), None))
+        );
+    }
+
+    #[test]
+    fn odd_lifetimes_are_bounded_as_before() {
+        for odd in ["0", "-5", "\"-5\"", "\"0\""] {
+            let body = format!(r#"{{"access_token":"t","expires_in":{odd}}}"#);
+            assert_eq!(grant(&body), Ok(("t".into(), None)), "{odd}");
+        }
+        let huge = grant(r#"{"access_token":"t","expires_in":"1e300"}"#)
+            .unwrap()
+            .1;
+        assert_eq!(huge, Some(Duration::from_secs(1_000_000_000)));
+    }
+
+    #[test]
+    fn unusable_grants_say_what_is_wrong_without_quoting() {
+        for (body, says) in [
+            (
+                r#"{"access_token":"tok-1","expires_in":"soon"}"#,
+                "expires_in is a string of 4 characters that does not hold a number",
+            ),
+            (
+                r#"{"access_token":"tok-1","expires_in":"inf"}"#,
+                "expires_in is a string of 3 characters",
+            ),
+            (
+                r#"{"access_token":"tok-1","expires_in":"1e400"}"#,
+                "expires_in is a string of 5 characters",
+            ),
+            (
+                r#"{"access_token":"tok-1","expires_in":true}"#,
+                "expires_in is a boolean, not a number of seconds",
+            ),
+            (
+                r#"{"access_token":"tok-1","expires_in":[1]}"#,
+                "expires_in is an array",
+            ),
+            (
+                r#"{"access_token":7}"#,
+                "access_token is a number, not a string",
+            ),
+            (r#"{"access_token":" "}"#, "access_token is empty"),
+            (r#"{"token":"tok-1"}"#, "there is no access_token"),
+            (r#"["tok-1"]"#, "the body is an array, not a JSON object"),
+            (
+                r#"{"access_token":"tok-1","expires_in":1e400}"#,
+                "the body is not JSON (number out of range",
+            ),
+            ("<html>tok-1", "the body is not JSON"),
+        ] {
+            let e = grant(body).unwrap_err();
+            assert!(e.contains(says), "{body}: {e}");
+            assert!(!e.contains("tok-1"), "{body}: {e}");
         }
     }
 
