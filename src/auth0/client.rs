@@ -185,7 +185,21 @@ impl Client {
     }
 }
 
+/// The settings in a 2xx answer, or an error saying the answer was unreadable.
+///
+/// An unreadable answer is not retried, for the GET or the PATCH: it arrived whole, so
+/// whatever sent it (a proxy, a captive portal, a domain that is not Auth0) would send it
+/// again, and retrying would only spend the retry budget before saying the same. An answer
+/// cut off on the way is a transport failure, retried by `Transport::send`. A PATCH answered
+/// this way may have been applied; the provider treats it so, and the next plan reads it.
 fn parse_settings(method: &Method, reply: &Reply) -> Result<SessionSettings, ApiError> {
+    let hint = if *method == Method::PATCH {
+        "The change may have been applied: the next plan reads the tenant and shows what it \
+         holds. Check that domain points at an Auth0 tenant, not a proxy or another service."
+    } else {
+        "Check that domain points at an Auth0 tenant, not a proxy or another service; if it \
+         does, run again later."
+    };
     let invalid = |msg: String| {
         ApiError::new(
             ApiErrorKind::InvalidResponse,
@@ -194,7 +208,7 @@ fn parse_settings(method: &Method, reply: &Reply) -> Result<SessionSettings, Api
             msg,
         )
         .with_status(reply.status)
-        .with_hint("Check that domain points at an Auth0 tenant; if it does, retry later.")
+        .with_hint(hint)
     };
     let json: Value = serde_json::from_slice(&reply.body).map_err(|e| {
         invalid(format!(
