@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_lc_rs::signature::RsaKeyPair;
 use reqwest::Method;
+use ring::signature::RsaKeyPair;
 use serde_json::Value;
 use tracing::debug;
 
