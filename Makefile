@@ -45,7 +45,7 @@ test-unit: setup
 lint: setup
 	@scripts/check-prerequisites lint
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 # Terraform's implied local mirror: found without any CLI configuration, under the address
 # the provider is published at.
