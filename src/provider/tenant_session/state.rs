@@ -228,6 +228,7 @@ mod tests {
     use crate::provider::tenant_session::test_support::{attrs, n, settings};
     use crate::provider::tenant_session::validate::validate;
 
+    /// README "Failure behaviour": Exact state.
     #[test]
     fn apply_reports_a_capped_value_and_records_the_truth() {
         let cfg = SessionModel {
