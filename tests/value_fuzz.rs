@@ -224,7 +224,7 @@ fn valid_wire(spelling: Spelling, minutes: u32, form: Form) -> (Wire, Number) {
     let (exact, float) = match spelling {
         Spelling::Minutes => (Some(i64::from(minutes)), f64::from(minutes)),
         Spelling::Hours => (
-            (minutes % 60 == 0).then(|| i64::from(minutes / 60)),
+            minutes.is_multiple_of(60).then(|| i64::from(minutes / 60)),
             f64::from(minutes) / 60.0,
         ),
     };
@@ -833,8 +833,8 @@ proptest! {
 
         let st = model(&applied.new_state);
         let tenant_had = held(&before);
-        for i in 0..4 {
-            let expected = want.get(&i).copied().unwrap_or(tenant_had[i]);
+        for (i, had) in tenant_had.into_iter().enumerate() {
+            let expected = want.get(&i).copied().unwrap_or(had);
             prop_assert_eq!(agreeing_twins(&st, i), Ok(expected));
         }
         let cookie = want_cookie
@@ -939,7 +939,7 @@ proptest! {
 fn prior_state(m: [u32; 4], cookie: &str) -> SessionModel {
     let mut entries = vec![("id".to_string(), Wire::Str("t".into()))];
     for ((h, mm), minutes) in LIFETIMES.iter().zip(m) {
-        let hours = if minutes % 60 == 0 {
+        let hours = if minutes.is_multiple_of(60) {
             Wire::Int(i64::from(minutes / 60))
         } else {
             Wire::Float(f64::from(minutes) / 60.0)

@@ -32,7 +32,8 @@ enum Auth {
     },
     PrivateKey {
         client_id: String,
-        key: RsaKeyPair,
+        // ring keeps the key's numbers inline (about 2 KiB): boxed, so every Auth is small.
+        key: Box<RsaKeyPair>,
         alg: SigningAlg,
     },
 }
@@ -96,7 +97,7 @@ impl Client {
                 signing_alg,
             } => Auth::PrivateKey {
                 client_id,
-                key: parse_private_key(private_key_pem.expose())?,
+                key: Box::new(parse_private_key(private_key_pem.expose())?),
                 alg: signing_alg,
             },
         };

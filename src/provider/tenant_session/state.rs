@@ -172,7 +172,7 @@ pub fn generated_config(state: &SessionModel) -> SessionModel {
 /// The name `terraform query` shows beside a result.
 pub fn display_name(domain: &str, s: &SessionSettings) -> String {
     let hours = |m: Minutes| {
-        if m.0 % 60 == 0 {
+        if m.0.is_multiple_of(60) {
             format!("{} h", m.0 / 60)
         } else {
             format!("{} min", m.0)
