@@ -14,6 +14,9 @@ struct Named {
     claim: String,
     file: String,
     test: String,
+    /// Named in tests/README.md's table, whose tests also name their claim; a test named
+    /// inline in the bullet is linked from README itself.
+    from_table: bool,
 }
 
 /// The bullets of README's "Failure behaviour": (bold lead, whole text of the bullet).
@@ -41,22 +44,41 @@ fn claims(readme: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Every `` `path.rs`: `name` `` in `text`.
+/// Every test `text` names: `` `path.rs`: `name` `` (the table's form) or `path.rs: name,
+/// other_name` (inline in a bullet), the path relative to the repository.
 fn references(text: &str) -> Vec<(String, String)> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(start) = rest.find('`') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('`') else { break };
-        let path = &after[..end];
-        let tail = &after[end + 1..];
-        if path.ends_with(".rs") {
-            if let Some(name) = tail.strip_prefix(": `") {
-                if let Some(close) = name.find('`') {
-                    out.push((path.to_string(), name[..close].to_string()));
-                    rest = &name[close + 1..];
-                    continue;
+    while let Some(at) = rest.find(".rs") {
+        let start = rest[..at]
+            .rfind(|c: char| !(ident(c) || c == '/' || c == '.' || c == '-'))
+            .map_or(0, |i| i + 1);
+        let path = &rest[start..at + 3];
+        let mut tail = rest[at + 3..].trim_start_matches('`');
+        rest = &rest[at + 3..];
+        let Some(after) = tail.strip_prefix(':') else {
+            continue;
+        };
+        tail = after;
+        // One or more names, each maybe in backticks, separated by commas.
+        loop {
+            let t = tail.trim_start().trim_start_matches('`');
+            let len = t.find(|c: char| !ident(c)).unwrap_or(t.len());
+            if len == 0 || path.is_empty() {
+                break;
+            }
+            out.push((path.to_string(), t[..len].to_string()));
+            tail = t[len..].trim_start_matches('`');
+            match tail.strip_prefix(',') {
+                Some(more)
+                    if more
+                        .trim_start()
+                        .starts_with(|c: char| c.is_ascii_lowercase() || c == '`') =>
+                {
+                    tail = more
                 }
+                _ => break,
             }
         }
         rest = tail;
@@ -78,6 +100,7 @@ fn table(tests_readme: &str) -> Vec<Named> {
                 claim: claim.trim().to_string(),
                 file,
                 test,
+                from_table: true,
             })
         })
         .collect()
@@ -86,7 +109,12 @@ fn table(tests_readme: &str) -> Vec<Named> {
 /// Why `named` does not prove its claim in `source`, if it does not: the function must
 /// exist, carry a test attribute, and name the claim in its doc comment.
 fn problem(named: &Named, source: Option<&str>) -> Option<String> {
-    let Named { claim, file, test } = named;
+    let Named {
+        claim,
+        file,
+        test,
+        from_table,
+    } = named;
     let Some(source) = source else {
         return Some(format!("{file} (named for {claim:?}) does not exist"));
     };
@@ -116,7 +144,9 @@ fn problem(named: &Named, source: Option<&str>) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
-    if !(comment.contains("failure behaviour") && comment.contains(&claim.to_lowercase())) {
+    if *from_table
+        && !(comment.contains("failure behaviour") && comment.contains(&claim.to_lowercase()))
+    {
         return Some(format!(
             "{file}: the doc comment of {test} does not say it proves README \"Failure \
              behaviour\", {claim:?}"
@@ -147,6 +177,7 @@ fn check(readme: &str, tests_readme: &str, read: &dyn Fn(&str) -> Option<String>
             claim: lead.clone(),
             file,
             test,
+            from_table: false,
         }));
         if !named.iter().any(|n| n.claim == *lead) {
             problems.push(format!(
@@ -174,12 +205,15 @@ fn every_failure_claim_names_tests_that_exist() {
 }
 
 /// Positive control: the same check refuses a claim without a test, a row for a claim
-/// README does not make, a renamed test, a function that is not a test, and a test whose
-/// comment does not name its claim; and it accepts a test named inline in the bullet.
+/// README does not make, a renamed test, a function that is not a test, and a table's
+/// test whose comment does not name its claim; and it accepts tests named inline in a
+/// bullet, in either form.
 #[test]
 fn the_check_refuses_what_it_must() {
     let readme = "# x\n\n## Failure behaviour\n\n- **Tested** in the table.\n\
                   - **Inline** is proved by `tests/a.rs`: `inline_test`.\n\
+                  - **Plain** is proved inline (tests/a.rs: inline_test, plain_test) and\n  \
+                  (tests/a.rs: gone_test).\n\
                   - **Untested** has nothing.\n\n## Layout\n\n- **Not a claim**\n";
     let tests_readme = "| Claim | Test |\n|---|---|\n\
                         | Tested | `tests/a.rs`: `good_test` |\n\
@@ -191,7 +225,8 @@ fn the_check_refuses_what_it_must() {
     let a = "/// README \"Failure behaviour\", tested.\n#[test]\nfn good_test() {}\n\
              /// README \"Failure behaviour\": inline.\n#[tokio::test]\nasync fn inline_test() {}\n\
              /// README \"Failure behaviour\", tested.\nfn helper() {}\n\
-             /// Says nothing of the claim.\n#[test]\nfn silent_test() {}\n";
+             /// Says nothing of the claim.\n#[test]\nfn silent_test() {}\n\
+             #[test]\nfn plain_test() {}\n";
     let read = |p: &str| (p == "tests/a.rs").then(|| a.to_string());
     let mut problems = check(readme, tests_readme, &read);
     problems.sort();
@@ -199,6 +234,7 @@ fn the_check_refuses_what_it_must() {
         "README's \"## Failure behaviour\" claims \"Untested\" without a test: add a row to tests/README.md",
         "tests/README.md names good_test for \"Gone\", which is not a bullet of README's \"## Failure behaviour\"",
         "tests/a.rs has no fn renamed_test (named for \"Tested\")",
+        "tests/a.rs has no fn gone_test (named for \"Plain\")",
         "tests/a.rs: helper is not a test",
         "tests/a.rs: the doc comment of good_test does not say it proves README \"Failure behaviour\", \"Gone\"",
         "tests/a.rs: the doc comment of silent_test does not say it proves README \"Failure behaviour\", \"Tested\"",
