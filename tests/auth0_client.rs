@@ -289,6 +289,7 @@ async fn read_converts_fractional_hours() {
 
 // ---------------------------------------------------------------- tokens and 401
 
+/// README "Failure behaviour": 401/403.
 #[tokio::test]
 async fn expired_token_is_refreshed_once() {
     let t = start().await;
@@ -339,6 +340,7 @@ async fn static_token_401_says_to_use_client_credentials() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": 401/403.
 #[tokio::test]
 async fn second_401_after_refresh_is_an_error() {
     let t = start().await;
@@ -386,6 +388,7 @@ async fn wrong_client_secret_is_a_token_endpoint_error() {
 
 // ---------------------------------------------------------------- API errors
 
+/// README "Failure behaviour": 401/403.
 #[tokio::test]
 async fn missing_scope_is_forbidden_with_the_scope_to_grant() {
     let t = LocalTenant::start(TenantConfig {
@@ -471,6 +474,7 @@ async fn not_found_points_at_the_domain() {
 
 // ---------------------------------------------------------------- rate limits and retries
 
+/// README "Failure behaviour": Rate limits.
 #[tokio::test]
 async fn rate_limit_storm_fails_fast_within_the_bound() {
     let t = start().await;
@@ -478,8 +482,10 @@ async fn rate_limit_storm_fails_fast_within_the_bound() {
     let c = token_client(&t, API_TOKEN);
     let started = Instant::now();
     let e = c.read_session_settings().await.unwrap_err();
+    // It did not wait the 30 s asked (a generous bound: a busy machine may be slow); the
+    // log below shows it did not retry either.
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(20),
         "{:?}",
         started.elapsed()
     );
@@ -501,6 +507,7 @@ async fn rate_limit_storm_fails_fast_within_the_bound() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": Rate limits.
 #[tokio::test]
 async fn rate_limit_storm_with_short_resets_stops_within_the_bound() {
     let t = start().await;
@@ -510,7 +517,9 @@ async fn rate_limit_storm_with_short_resets_stops_within_the_bound() {
     let c = token_client(&t, API_TOKEN);
     let started = Instant::now();
     let e = c.read_session_settings().await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(2500));
+    // Stopped by the budget, not by 1000 one-second waits (a generous bound: what stopped
+    // it is the message and the attempt count below).
+    assert!(started.elapsed() < Duration::from_secs(60));
     assert_eq!(e.kind, ApiErrorKind::RateLimited);
     assert!(e.to_string().contains("max_total_wait 2 s"), "{e}");
     // How many attempts fit depends on where in the second the storm began.
@@ -522,6 +531,7 @@ async fn rate_limit_storm_with_short_resets_stops_within_the_bound() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": Rate limits.
 #[tokio::test]
 async fn rate_limit_storm_stops_after_max_attempts() {
     let t = start().await;
@@ -538,6 +548,7 @@ async fn rate_limit_storm_stops_after_max_attempts() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": Rate limits.
 #[tokio::test]
 async fn short_rate_limit_is_waited_out() {
     let t = start().await;
@@ -571,6 +582,7 @@ async fn rate_limit_reset_header_is_honoured() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": 5xx, timeouts, dropped connections.
 #[tokio::test]
 async fn server_errors_are_retried_then_succeed() {
     let t = start().await;
@@ -581,6 +593,7 @@ async fn server_errors_are_retried_then_succeed() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": 5xx, timeouts, dropped connections.
 #[tokio::test]
 async fn mixed_failures_are_retried_within_one_budget() {
     let t = start().await;
@@ -597,6 +610,7 @@ async fn mixed_failures_are_retried_within_one_budget() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": 5xx, timeouts, dropped connections.
 #[tokio::test]
 async fn server_errors_exhaust_the_attempts() {
     let t = start().await;
@@ -634,6 +648,7 @@ async fn token_endpoint_server_errors_are_retried() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": 5xx, timeouts, dropped connections.
 #[tokio::test]
 async fn html_error_page_is_quoted_briefly() {
     let t = start().await;
@@ -658,11 +673,14 @@ async fn html_error_page_is_quoted_briefly() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour", 5xx and unreadable answers: a complete answer that cannot
+/// be read is reported at once, not retried (whatever sent it would send it again).
 #[tokio::test]
-async fn malformed_json_is_an_invalid_response() {
+async fn unreadable_answer_to_a_read_is_reported_not_retried() {
     let t = start().await;
+    // Two queued: a retry would meet the second and the log would show [200, 200].
     t.inject(Fault::MalformedBody {
-        times: 1,
+        times: 2,
         method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
     });
@@ -671,15 +689,66 @@ async fn malformed_json_is_an_invalid_response() {
         .await
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::InvalidResponse);
-    assert!(e.message.contains("not valid JSON"), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.starts_with(
+            "Auth0 sent an unreadable answer to GET /api/v2/tenants/settings (200): expected \
+             JSON tenant settings but the body is not valid JSON"
+        ) && text.contains("it starts with \"{\"allowed_logout_urls\":[],")
+            && text.ends_with("if it does, run again later."),
+        "{text}"
+    );
     assert_eq!(
         statuses(&t, "GET", SETTINGS),
         [200],
-        "a junk 200 is not retried"
+        "an unreadable 200 is not retried"
+    );
+    // Positive control: the same client reads once the fault is gone.
+    t.clear_faults();
+    token_client(&t, API_TOKEN)
+        .read_session_settings()
+        .await
+        .unwrap();
+    t.shutdown().await;
+}
+
+/// README "Failure behaviour", 5xx and unreadable answers: an unreadable answer to the
+/// PATCH is not retried either, and the error says the change may have been applied.
+#[tokio::test]
+async fn unreadable_answer_to_a_write_is_reported_not_retried() {
+    let t = start().await;
+    t.inject(Fault::MalformedBody {
+        times: 2,
+        method: Some("PATCH".into()),
+        path_prefix: Some(SETTINGS.into()),
+    });
+    let e = token_client(&t, API_TOKEN)
+        .update_session_settings(&SessionUpdate {
+            session_lifetime: Some(Minutes(600)),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ApiErrorKind::InvalidResponse);
+    assert_eq!(e.status, Some(200));
+    let text = e.to_string();
+    assert!(
+        text.starts_with("Auth0 sent an unreadable answer to PATCH /api/v2/tenants/settings (200)")
+            && text.contains(
+                "The change may have been applied: the next plan reads the tenant and shows \
+                 what it holds."
+            ),
+        "{text}"
+    );
+    assert_eq!(
+        statuses(&t, "PATCH", SETTINGS),
+        [200],
+        "an unreadable 200 is not retried"
     );
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": 5xx, timeouts, dropped connections.
 #[tokio::test]
 async fn slow_answers_time_out_and_are_retried() {
     let t = start().await;
@@ -694,8 +763,10 @@ async fn slow_answers_time_out_and_are_retried() {
     });
     c.read_session_settings().await.unwrap();
     t.clear_faults();
+    // Each answer would take 100 s: a call that ends within the bound below gave up on
+    // them (four attempts of 150 ms plus backoff take well under a second when idle).
     t.inject(Fault::Latency {
-        millis: 1000,
+        millis: 100_000,
         times: 1000,
         method: Some("GET".into()),
         path_prefix: Some(SETTINGS.into()),
@@ -703,7 +774,7 @@ async fn slow_answers_time_out_and_are_retried() {
     let started = Instant::now();
     let e = c.read_session_settings().await.unwrap_err();
     let spent = started.elapsed();
-    assert!(spent < Duration::from_secs(2));
+    assert!(spent < Duration::from_secs(60), "{spent:?}");
     assert_eq!(e.kind, ApiErrorKind::Timeout);
     let text = e.to_string();
     assert!(
@@ -726,6 +797,7 @@ async fn slow_answers_time_out_and_are_retried() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": 5xx, timeouts, dropped connections.
 #[tokio::test]
 async fn dropped_connections_are_retried_then_reported() {
     let t = start().await;
@@ -741,6 +813,7 @@ async fn dropped_connections_are_retried_then_reported() {
     t.shutdown().await;
 }
 
+/// README "Failure behaviour": Nothing is half-applied.
 #[tokio::test]
 async fn lost_patch_answer_is_retried_safely() {
     let t = start().await;
@@ -882,6 +955,7 @@ const CAPTURE_CHILD: &str = "TFAUTH0_TEST_LOG_CAPTURE_CHILD";
 /// Runs in a child process of this test binary, alone: a process-wide subscriber then sees
 /// every callsite reliably (a thread-scoped one misses callsites that other tests' threads
 /// register concurrently).
+/// README "Failure behaviour": Secrets are never printed.
 #[test]
 fn no_secret_reaches_the_logs() {
     if std::env::var_os(CAPTURE_CHILD).is_some() {

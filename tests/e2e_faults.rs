@@ -2,32 +2,36 @@
 //!
 //! | fault (on the apply's PATCH unless noted)      | what the user sees                               | state afterwards                 |
 //! |------------------------------------------------|--------------------------------------------------|----------------------------------|
-//! | 429 x2 with Retry-After: 1                     | apply succeeds after waiting ~2 s                 | the configured values            |
+//! | 429 x2 with Retry-After: 1                     | apply succeeds, each retry >= 1 s after the 429   | the configured values            |
+//! | 429 once with x-ratelimit-reset in 2 s         | apply succeeds, the retry no earlier than reset   | the configured values            |
 //! | 429 storm (x50) with x-ratelimit-reset         | "rate limit" error within the retry bound         | nothing created; re-run converges|
 //! | 500, 502, 503, 504 (once each)                 | apply succeeds (retried with backoff)             | the configured values            |
 //! | 502 HTML page from a proxy                     | apply succeeds (retried)                          | the configured values            |
 //! | connection dropped before the tenant applied   | apply succeeds (retried)                          | the configured values            |
 //! | PATCH applied, response lost                   | apply succeeds (idempotent PATCH retried)         | the configured values, no drift  |
-//! | truncated JSON body (x20)                      | "Unreadable answer from Auth0" error              | nothing created; re-run converges|
+//! | 200 with a truncated JSON body (x20)           | "Unreadable answer from Auth0", not retried       | nothing created; re-run converges|
 //! | 503 on GET during refresh (once)               | plan succeeds (retried)                           | unchanged                        |
 //! | 401 expired token once                         | apply succeeds (token refreshed once, retried)    | the configured values            |
 //! | 401 again after the refresh                    | "Auth0 rejected the credentials"                  | nothing created; re-run converges|
 //! | token endpoint 503 (x50)                       | "Could not get an Auth0 access token"             | nothing created                  |
 //! | wrong client secret                            | error naming client_id/client_secret              | nothing created                  |
 //! | token without update:tenant_settings           | 403 naming the missing scope                      | nothing created                  |
+//! | token without read:tenant_settings (refresh)   | 403 naming the missing scope                      | unchanged                        |
 //!
 //! Each case also checks the statuses the tenant answered the settings PATCHes and the
 //! token requests with, in order, so a passing case proves its fault fired (and was not,
-//! say, matched to another request). It then clears the fault and checks that the next
-//! plan tells the truth and a re-run converges (plan exit code 0 after it).
+//! say, matched to another request), and, after a 429, that the next PATCH arrived no
+//! earlier than the 429 asked (from the arrival times in the tenant's log). It then clears
+//! the fault and checks that the next plan tells the truth and a re-run converges (plan
+//! exit code 0 after it).
 #![forbid(unsafe_code)]
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::terraform::{terraforms, Workspace};
-use local_tenant::{Fault, TenantConfig};
+use common::terraform::{flat, terraforms, Workspace};
+use local_tenant::{Fault, LoggedRequest, TenantConfig};
 use tfauth0::auth0::RetryPolicy;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
@@ -69,6 +73,41 @@ fn attempts() -> usize {
     RetryPolicy::default().max_attempts as usize
 }
 
+/// What a case's 429s ask the provider to wait before its next PATCH.
+#[derive(Clone, Copy, Debug)]
+enum Asked {
+    Nothing,
+    /// `Retry-After: N`: at least N s after the 429.
+    RetryAfter(u64),
+    /// `x-ratelimit-reset: now + N` (UNIX seconds): not before that second.
+    ResetIn(u64),
+}
+
+/// Checks that every request that followed a 429 waited as the 429 asked, from the arrival
+/// times in the tenant's log (lower bounds only: a busy machine may wait longer).
+fn check_waits(case: &str, asked: Asked, patches: &[LoggedRequest]) {
+    let after_429: Vec<_> = patches.windows(2).filter(|w| w[0].status == 429).collect();
+    if !matches!(asked, Asked::Nothing) {
+        assert!(!after_429.is_empty(), "[{case}] no request followed a 429");
+    }
+    for w in after_429 {
+        let (first, next) = (w[0].arrived_unix_ms, w[1].arrived_unix_ms);
+        let earliest = match asked {
+            Asked::Nothing => continue,
+            Asked::RetryAfter(secs) => first + secs * 1000,
+            // The tenant set the reset from its clock when it answered, which is no earlier
+            // than the second the 429 arrived in.
+            Asked::ResetIn(secs) => (first / 1000 + secs) * 1000,
+        };
+        assert!(
+            next >= earliest,
+            "[{case}] {asked:?}: the next request came {} ms after the 429, {} ms too early",
+            next - first,
+            earliest - next
+        );
+    }
+}
+
 struct Case {
     name: &'static str,
     tenant: fn() -> TenantConfig,
@@ -80,6 +119,8 @@ struct Case {
     patches: fn() -> Vec<u16>,
     /// The statuses of the apply's token requests, in order.
     tokens: fn() -> Vec<u16>,
+    /// What the 429s among the PATCH answers asked to wait.
+    asked: Asked,
 }
 
 fn one_token() -> Vec<u16> {
@@ -110,6 +151,7 @@ fn cases() -> Vec<Case> {
             client_secret: "local-client-secret",
             patches: || vec![429, 429, 200],
             tokens: one_token,
+            asked: Asked::RetryAfter(1),
         },
         Case {
             name: "429 storm",
@@ -125,11 +167,35 @@ fn cases() -> Vec<Case> {
                     reset_in_secs: Some(1),
                 }]
             },
-            error: Some("rate limit"),
+            error: Some(
+                "Auth0 rate-limited PATCH /api/v2/tenants/settings (429 too_many_requests): \
+                 still rate-limited after 5 attempts",
+            ),
             client_secret: "local-client-secret",
             // Waits of at most 1 s each fit the time bound: the attempts bound stops it.
             patches: || vec![429; attempts()],
             tokens: one_token,
+            asked: Asked::ResetIn(1),
+        },
+        Case {
+            name: "429 once with x-ratelimit-reset",
+            tenant: default_tenant,
+            faults: || {
+                let (method, path_prefix) = settings_patch();
+                vec![Fault::Status {
+                    code: 429,
+                    times: 1,
+                    method,
+                    path_prefix,
+                    retry_after: None,
+                    reset_in_secs: Some(2),
+                }]
+            },
+            error: None,
+            client_secret: "local-client-secret",
+            patches: || vec![429, 200],
+            tokens: one_token,
+            asked: Asked::ResetIn(2),
         },
         Case {
             name: "5xx once each",
@@ -144,6 +210,7 @@ fn cases() -> Vec<Case> {
             client_secret: "local-client-secret",
             patches: || vec![500, 502, 503, 504, 200],
             tokens: one_token,
+            asked: Asked::Nothing,
         },
         Case {
             name: "HTML 502 from a proxy",
@@ -161,6 +228,7 @@ fn cases() -> Vec<Case> {
             client_secret: "local-client-secret",
             patches: || vec![502, 200],
             tokens: one_token,
+            asked: Asked::Nothing,
         },
         Case {
             name: "connection dropped",
@@ -177,6 +245,7 @@ fn cases() -> Vec<Case> {
             client_secret: "local-client-secret",
             patches: || vec![0, 200],
             tokens: one_token,
+            asked: Asked::Nothing,
         },
         Case {
             name: "PATCH applied, response lost",
@@ -186,6 +255,7 @@ fn cases() -> Vec<Case> {
             client_secret: "local-client-secret",
             patches: || vec![0, 200],
             tokens: one_token,
+            asked: Asked::Nothing,
         },
         Case {
             name: "truncated JSON",
@@ -198,11 +268,16 @@ fn cases() -> Vec<Case> {
                     path_prefix,
                 }]
             },
-            error: Some("Unreadable answer from Auth0"),
+            error: Some(
+                "Auth0 sent an unreadable answer to PATCH /api/v2/tenants/settings (200): \
+                 expected JSON tenant settings but the body is not valid JSON",
+            ),
             client_secret: "local-client-secret",
-            // The truncated body comes with a 200, and a junk 200 is not retried.
+            // A complete answer that cannot be read is not retried (whatever sent it would
+            // send it again; see client::parse_settings): one PATCH of the twenty faults.
             patches: || vec![200],
             tokens: one_token,
+            asked: Asked::Nothing,
         },
         Case {
             name: "token expired mid-run (once)",
@@ -212,15 +287,17 @@ fn cases() -> Vec<Case> {
             client_secret: "local-client-secret",
             patches: || vec![401, 200],
             tokens: || vec![200, 200],
+            asked: Asked::Nothing,
         },
         Case {
             name: "token rejected after refresh",
             tenant: default_tenant,
             faults: || vec![settings_patch_status(401, 2)],
-            error: Some("Auth0 rejected the credentials"),
+            error: Some("(the token was refreshed and still rejected)"),
             client_secret: "local-client-secret",
             patches: || vec![401, 401],
             tokens: || vec![200, 200],
+            asked: Asked::Nothing,
         },
         Case {
             name: "token endpoint down",
@@ -235,19 +312,27 @@ fn cases() -> Vec<Case> {
                     reset_in_secs: None,
                 }]
             },
-            error: Some("Could not get an Auth0 access token"),
+            error: Some(
+                "Auth0 failed to serve POST /oauth/token (503 server_error): Service \
+                 Unavailable (gave up after 5 attempts in",
+            ),
             client_secret: "local-client-secret",
             patches: Vec::new,
             tokens: || vec![503; attempts()],
+            asked: Asked::Nothing,
         },
         Case {
             name: "wrong client secret",
             tenant: default_tenant,
             faults: Vec::new,
-            error: Some("client_secret"),
+            error: Some(
+                "Check client_id/client_secret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET): Auth0 \
+                 did not accept them for the application local-client-id.",
+            ),
             client_secret: "not-the-secret",
             patches: Vec::new,
             tokens: || vec![401],
+            asked: Asked::Nothing,
         },
         Case {
             name: "missing update scope",
@@ -256,14 +341,19 @@ fn cases() -> Vec<Case> {
                 ..TenantConfig::default()
             },
             faults: Vec::new,
-            error: Some("update:tenant_settings"),
+            error: Some(
+                "Grant the scope update:tenant_settings to the application local-client-id",
+            ),
             client_secret: "local-client-secret",
             patches: || vec![403],
             tokens: one_token,
+            asked: Asked::Nothing,
         },
     ]
 }
 
+/// README "Failure behaviour": Rate limits; 5xx, timeouts, dropped connections; Unreadable
+/// answers; 401/403; Nothing is half-applied.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_table() {
     for tf in terraforms() {
@@ -306,6 +396,13 @@ async fn fault_table() {
                 "[{}] a create reads nothing",
                 case.name
             );
+            let patches: Vec<LoggedRequest> = ws
+                .tenant
+                .requests()
+                .into_iter()
+                .filter(|r| r.method == "PATCH" && r.path == SETTINGS)
+                .collect();
+            check_waits(case.name, case.asked, &patches);
             match case.error {
                 None => {
                     assert_eq!(
@@ -325,7 +422,7 @@ async fn fault_table() {
                 Some(text) => {
                     assert_eq!(r.code, 1, "[{}] apply should fail:\n{}", case.name, r.all());
                     assert!(
-                        r.all().contains(text),
+                        flat(&r.all()).contains(text),
                         "[{}] expected {text:?} in:\n{}",
                         case.name,
                         r.all()
@@ -377,6 +474,7 @@ async fn fault_table() {
     }
 }
 
+/// README "Failure behaviour": Rate limits; 5xx, timeouts, dropped connections.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_survives_a_5xx_and_a_429_waits_as_told() {
     for tf in terraforms() {
@@ -399,13 +497,64 @@ async fn refresh_survives_a_5xx_and_a_429_waits_as_told() {
 
         ws.tenant.clear_requests();
         ws.tenant.inject(settings_get_status(429, 1, Some(2)));
-        let started = Instant::now();
         let (code, r) = ws.plan_code().await;
         assert_eq!(code, 0, "{}", r.all());
         assert_eq!(get_statuses(), [429, 200], "the refresh met the 429");
+        let gets: Vec<LoggedRequest> = ws
+            .tenant
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "GET" && r.path == SETTINGS)
+            .collect();
+        check_waits("refresh", Asked::RetryAfter(2), &gets);
+    }
+}
+
+/// README "Failure behaviour", 401/403: a 403 on the refresh names `read:tenant_settings`,
+/// the scope a read needs, and is not retried; with the scope granted the plan is clean.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_read_scope_is_named_on_refresh() {
+    for tf in terraforms() {
+        // Tokens carry update:tenant_settings only: the create (one PATCH) works, the
+        // refresh of the next plan (one GET) is refused.
+        let ws = Workspace::with_tenant(
+            &tf,
+            TenantConfig {
+                scopes: vec!["update:tenant_settings".into()],
+                ..TenantConfig::default()
+            },
+        )
+        .await;
+        ws.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
+        ws.apply().await;
+        ws.tenant.clear_requests();
+        let r = ws.run(&["plan", "-no-color", "-input=false"]).await;
+        assert_eq!(r.code, 1, "{tf:?}: {}", r.all());
+        let text = flat(&r.all());
         assert!(
-            started.elapsed() >= Duration::from_secs(2),
-            "waited as Retry-After said"
+            text.contains("Error: Auth0 refused the request (missing permission)")
+                && text.contains(
+                    "Auth0 refused GET /api/v2/tenants/settings (403 insufficient_scope): \
+                     Insufficient scope, expected any of: read:tenant_settings. Grant the scope \
+                     read:tenant_settings to the application local-client-id"
+                ),
+            "{tf:?}: {}",
+            r.all()
         );
+        let gets: Vec<u16> = ws
+            .tenant
+            .requests()
+            .iter()
+            .filter(|q| q.method == "GET" && q.path == SETTINGS)
+            .map(|q| q.status)
+            .collect();
+        assert_eq!(gets, [403], "{tf:?}: one GET, refused, not retried");
+
+        // Positive control: the same configuration with the read scope granted.
+        let granted = Workspace::new(&tf).await;
+        granted.config(r#"resource "auth0_tenant_session" "this" { session_lifetime = 24 }"#);
+        granted.apply().await;
+        let (code, r) = granted.plan_code().await;
+        assert_eq!(code, 0, "{tf:?}: {}", r.all());
     }
 }

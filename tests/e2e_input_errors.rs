@@ -10,6 +10,7 @@ use local_tenant::Fault;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
 
+/// README "Failure behaviour": Bad input.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lifetimes_are_whole_minutes_up_to_terraforms_arithmetic() {
     for tf in terraforms() {
@@ -18,18 +19,18 @@ async fn lifetimes_are_whole_minutes_up_to_terraforms_arithmetic() {
             // A hair off a whole minute: 10080.006 minutes would be sent as 168 h.
             (
                 "session_lifetime = 168.0001",
-                "not a whole number of minutes",
+                "is not a whole number of minutes",
                 "168.0001",
             ),
             (
                 "session_lifetime = 8760.005",
-                "above Auth0's maximum of 8760 hours",
+                "is above Auth0's maximum of 8760 hours",
                 "8760.005",
             ),
             // Beyond f64: Terraform sends the decimal digits.
             (
                 "session_lifetime = 1e400",
-                "above Auth0's maximum of 8760 hours",
+                "is above Auth0's maximum of 8760 hours",
                 "1e400",
             ),
             (
@@ -39,17 +40,17 @@ async fn lifetimes_are_whole_minutes_up_to_terraforms_arithmetic() {
             ),
             (
                 "session_lifetime = 1e-400",
-                "below Auth0's minimum of 1 minute",
+                "is below Auth0's minimum of 1 minute",
                 "1e-400",
             ),
             (
                 "session_lifetime = 1e300",
-                "above Auth0's maximum of 8760 hours",
+                "is above Auth0's maximum of 8760 hours",
                 "1e300",
             ),
             (
                 "idle_session_lifetime_in_minutes = 1e300",
-                "above Auth0's maximum of 8760 hours",
+                "is above Auth0's maximum of 8760 hours",
                 "1e300",
             ),
         ];
@@ -57,22 +58,27 @@ async fn lifetimes_are_whole_minutes_up_to_terraforms_arithmetic() {
             ws.config(&format!(
                 "resource \"auth0_tenant_session\" \"this\" {{\n  {line}\n}}"
             ));
-            let r = ws.run(&["validate", "-no-color"]).await;
+            let r = ws.run(&["validate", "-no-color", "-json"]).await;
             assert_eq!(r.code, 1, "{tf:?} [{line}] {}", r.all());
-            let text = flat(&r.all());
+            let diags = common::diagnostics::from_validate_json(&r.stdout);
             let attr = line.split(' ').next().unwrap();
+            let unit = if attr.ends_with("_in_minutes") {
+                "minutes"
+            } else {
+                "hours"
+            };
+            // The provider's own words (Terraform quotes `attr = value` without a unit), on
+            // the attribute's line (14), not "Malformed ... a bug in Terraform or the
+            // provider".
+            let said = format!("{attr} = {shown} {unit}");
             assert!(
-                text.contains(rule) && text.contains(&format!("{attr} = {shown}")),
-                "{tf:?} [{line}] expected {rule:?} with the value:\n{}",
-                r.all()
+                matches!(&common::diagnostics::errors(&diags)[..], [d] if d.summary == format!("{attr} {rule}")
+                    && d.detail.starts_with(&said)
+                    && d.line == Some(14)),
+                "{tf:?} [{line}] expected one error \"{attr} {rule}\" saying {said:?} on line 14: \
+                 {diags:#?}"
             );
-            // On the attribute's line, not "Malformed ... a bug in Terraform or the provider".
-            assert!(
-                text.contains("on main.tf line 14, in resource"),
-                "[{line}] {}",
-                r.all()
-            );
-            assert!(!text.contains("Malformed") && !text.contains("18446744073709551615"));
+            assert!(!r.stdout.contains("18446744073709551615"));
         }
         // Positive control: 181/60 is 181 minutes up to Terraform's own arithmetic.
         ws.config("resource \"auth0_tenant_session\" \"this\" {\n  session_lifetime = 181 / 60\n}");
@@ -86,6 +92,7 @@ async fn lifetimes_are_whole_minutes_up_to_terraforms_arithmetic() {
     }
 }
 
+/// README "Failure behaviour": Secrets are never printed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn values_from_sensitive_variables_are_never_printed() {
     for tf in terraforms() {
@@ -95,7 +102,9 @@ async fn values_from_sensitive_variables_are_never_printed() {
         let r = ws.run(&["plan", "-no-color", "-input=false"]).await;
         assert_eq!(r.code, 1);
         assert!(
-            flat(&r.all()).contains("session_lifetime = 0.3333 hours"),
+            flat(&r.all()).contains(
+                "session_lifetime = 0.3333 hours (19.9980 minutes) is not a whole number of minutes"
+            ),
             "{}",
             r.all()
         );
@@ -137,7 +146,14 @@ async fn values_from_sensitive_variables_are_never_printed() {
             let r = ws.run(&["plan", "-no-color", "-input=false"]).await;
             assert_eq!(r.code, 1, "{}", r.all());
             let text = flat(&r.all());
-            assert!(text.contains("user name or password"), "{}", r.all());
+            assert!(
+                text.contains(
+                    "it must not contain a user name or password (user:password@); credentials \
+                     go in client_id and client_secret or api_token"
+                ),
+                "{}",
+                r.all()
+            );
             // Terraform quotes a literal's line itself; what the provider says never holds it.
             let from_provider = text.replace(&format!("domain = \"{with_password}\""), "");
             assert!(
@@ -153,6 +169,7 @@ async fn values_from_sensitive_variables_are_never_printed() {
     }
 }
 
+/// README "Failure behaviour": Bad input.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_are_checked_at_validate() {
     for tf in terraforms() {
@@ -175,7 +192,8 @@ async fn credentials_are_checked_at_validate() {
         assert_eq!(r.code, 1, "{}", r.all());
         let text = flat(&r.all());
         assert!(
-            text.contains("Invalid api_token") && text.contains("line break"),
+            text.contains("Error: Invalid api_token")
+                && text.contains("api_token (AUTH0_API_TOKEN) contains a line break"),
             "{}",
             r.all()
         );
@@ -209,6 +227,7 @@ async fn credentials_are_checked_at_validate() {
     }
 }
 
+/// README "Failure behaviour": Rate limits; 401/403.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_calls_are_reported_as_what_they_are() {
     for tf in terraforms() {
@@ -229,7 +248,11 @@ async fn failing_calls_are_reported_as_what_they_are() {
         assert_eq!(r.code, 1, "{}", r.all());
         let text = flat(&r.all());
         assert!(
-            text.contains("Auth0 refused the request (HTTP 431)") && text.contains("api_token"),
+            text.contains("Auth0 refused the request (HTTP 431)")
+                && text.contains(
+                    "Auth0 found the request headers too large (HTTP 431). The Authorization \
+                     header carries the access token"
+                ),
             "{}",
             r.all()
         );

@@ -80,7 +80,8 @@ async fn cli_login_is_refused_with_what_to_use_instead() {
         assert_eq!(r.code, 1, "{}", r.all());
         let text = flat(&r.all());
         assert!(
-            text.contains("cli_login is not supported") && text.contains("api_token"),
+            text.contains("Error: cli_login is not supported")
+                && text.contains("Remove it and set api_token (AUTH0_API_TOKEN)"),
             "{}",
             r.all()
         );
@@ -123,13 +124,36 @@ async fn dynamic_credentials_wait_for_apply() {
         assert_eq!(r.code, 1, "{}", r.all());
         let text = flat(&r.all());
         assert!(
-            text.contains("api_token is not known yet")
-                && text.contains("dynamic_credentials = true"),
+            text.contains("Error: api_token is not known yet")
+                && text.contains(
+                    "Or set dynamic_credentials = true to let the provider plan without them"
+                ),
             "{}",
             r.all()
         );
-        // With it, the plan needs no call to Auth0 and the apply uses the token.
+        // With it, the plan needs no call to Auth0 (nothing to refresh, and a create
+        // reads nothing) and the apply uses the token.
         ws.write("main.tf", &config(true));
+        ws.tenant.clear_requests();
+        let r = ws
+            .run(&[
+                "plan",
+                "-no-color",
+                "-input=false",
+                "-refresh=false",
+                "-detailed-exitcode",
+            ])
+            .await;
+        assert_eq!(r.code, 2, "a plan with changes: {}", r.all());
+        assert_eq!(
+            ws.tenant
+                .requests()
+                .iter()
+                .map(|q| format!("{} {}", q.method, q.path))
+                .collect::<Vec<_>>(),
+            Vec::<String>::new(),
+            "the plan called Auth0"
+        );
         ws.apply().await;
         assert_eq!(ws.tenant.count("PATCH", SETTINGS), 1);
         assert_eq!(ws.tenant.stored_minutes().session_lifetime, 24 * 60);

@@ -94,6 +94,8 @@ async fn hanging_apply(ws: &Workspace) -> (Child, u32) {
     (child, providers[0])
 }
 
+/// README "Failure behaviour", the provider process never outlives Terraform: killed
+/// with SIGKILL, Terraform leaves the provider to exit at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_exits_when_terraform_is_killed() {
     for tf in terraforms() {
@@ -123,11 +125,17 @@ async fn provider_exits_when_terraform_is_killed() {
     }
 }
 
+/// The signals that end the provider (src/main.rs, `watch_signals`): README "Failure
+/// behaviour" names all six.
+const ENDING_SIGNALS: [&str; 6] = ["HUP", "QUIT", "TERM", "USR1", "USR2", "ALRM"];
+
+/// README "Failure behaviour", the provider process never outlives Terraform: every
+/// ending signal removes the socket directory.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_ending_signal_removes_the_socket_directory() {
     for (tf, signal) in terraforms()
         .into_iter()
-        .flat_map(|tf| ["HUP", "QUIT", "TERM", "USR1"].map(|s| (tf.clone(), s)))
+        .flat_map(|tf| ENDING_SIGNALS.map(|s| (tf.clone(), s)))
     {
         let tmp = tempfile::tempdir().unwrap();
         let mut ws = Workspace::new(&tf).await;

@@ -106,6 +106,7 @@ async fn query_lists_the_tenant_and_generates_a_config_that_imports_clean() {
     }
 }
 
+/// README "Failure behaviour": A resource belongs to its tenant.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_by_id_of_another_tenant_is_refused() {
     for tf in terraforms() {

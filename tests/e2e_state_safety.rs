@@ -134,6 +134,7 @@ async fn destroy_restores(ws: &Workspace, context: &str) {
     assert_holds_originals(&ws.tenant, context);
 }
 
+/// README "Failure behaviour": A resource belongs to its tenant.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_tenant_is_refused_and_never_gets_the_first_ones_originals() {
     for tf in terraforms() {
@@ -239,6 +240,7 @@ async fn another_tenant_is_refused_and_never_gets_the_first_ones_originals() {
     }
 }
 
+/// README "Failure behaviour": One tenant, one resource; Original settings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn taint_and_replace_keep_the_originals() {
     for tf in terraforms() {
@@ -279,6 +281,7 @@ async fn taint_and_replace_keep_the_originals() {
     }
 }
 
+/// README "Failure behaviour": One tenant, one resource; Original settings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_before_destroy_never_restores_over_the_replacement() {
     let body = MANAGED.replace(
@@ -316,6 +319,7 @@ async fn create_before_destroy_never_restores_over_the_replacement() {
     }
 }
 
+/// README "Failure behaviour": Original settings; Nothing is half-applied.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_and_interrupted_creates_keep_the_originals() {
     for tf in terraforms() {
@@ -387,6 +391,7 @@ async fn failed_and_interrupted_creates_keep_the_originals() {
     }
 }
 
+/// README "Failure behaviour": Original settings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_and_moved_keep_the_originals() {
     for tf in terraforms() {
@@ -420,6 +425,7 @@ async fn import_and_moved_keep_the_originals() {
     }
 }
 
+/// README "Failure behaviour": Original settings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_of_the_previous_provider_version_keeps_its_originals() {
     // Written by the provider before this version (schema 0): originals in private state.
@@ -468,6 +474,7 @@ async fn state_of_the_previous_provider_version_keeps_its_originals() {
     }
 }
 
+/// README "Failure behaviour": One tenant, one resource.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_tenant_is_managed_by_one_resource() {
     for tf in terraforms() {
@@ -527,6 +534,7 @@ async fn one_tenant_is_managed_by_one_resource() {
     }
 }
 
+/// README "Failure behaviour": Exact state.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_plan_compares_only_what_it_sent() {
     for tf in terraforms() {

@@ -48,6 +48,7 @@ fn lifetime_attributes(hcl: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// README "Failure behaviour": Exact state.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_noop_drift_and_repair() {
     for tf in terraforms() {
@@ -171,6 +172,8 @@ output "idle_hours" { value = auth0_tenant_session.this.idle_session_lifetime }"
     }
 }
 
+/// README "Failure behaviour", bad input: refused at `terraform validate`, before any API
+/// call, each with an error on its own attribute (the line its attribute path points at).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn validation_errors_name_the_attribute_before_any_api_call() {
     for tf in terraforms() {
@@ -184,17 +187,42 @@ async fn validation_errors_name_the_attribute_before_any_api_call() {
   session_cookie_mode              = "sometimes"
 }"#,
         );
-        let r = ws.run(&["validate", "-no-color"]).await;
+        let r = ws.run(&["validate", "-no-color", "-json"]).await;
         assert_eq!(r.code, 1, "{}", r.all());
-        let text = r.all();
-        for needle in [
-            "session_lifetime is not a whole number of minutes",
-            "0.3333",
-            "Set idle_session_lifetime or idle_session_lifetime_in_minutes, not both",
-            "ephemeral_session_lifetime is above Auth0's maximum of 8760 hours",
-            "Invalid session_cookie_mode",
-        ] {
-            assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+        let diags = common::diagnostics::from_validate_json(&r.stdout);
+        // (line of main.tf, summary, words of the detail): the config starts at line 13.
+        let expected = [
+            (
+                14,
+                "session_lifetime is not a whole number of minutes",
+                "session_lifetime = 0.3333 hours (19.9980 minutes) is not a whole number of minutes",
+            ),
+            (
+                16,
+                "Set idle_session_lifetime or idle_session_lifetime_in_minutes, not both",
+                "idle_session_lifetime = 1 and idle_session_lifetime_in_minutes = 60 are two \
+                 spellings of one lifetime",
+            ),
+            (
+                17,
+                "ephemeral_session_lifetime is above Auth0's maximum of 8760 hours",
+                "ephemeral_session_lifetime = 9000 hours is more than 8760 hours",
+            ),
+            (
+                18,
+                "Invalid session_cookie_mode",
+                "session_cookie_mode = \"sometimes\" is not one of the modes Auth0 knows",
+            ),
+        ];
+        let errors = common::diagnostics::errors(&diags);
+        assert_eq!(errors.len(), expected.len(), "{diags:#?}");
+        for (line, summary, words) in expected {
+            assert!(
+                errors.iter().any(|d| d.line == Some(line)
+                    && d.summary == summary
+                    && d.detail.contains(words)),
+                "{tf:?}: no error {summary:?} on line {line} saying {words:?}: {diags:#?}"
+            );
         }
         assert!(
             ws.tenant.requests().is_empty(),
@@ -416,6 +444,7 @@ async fn validate_and_providers_schema_json() {
     }
 }
 
+/// README "Failure behaviour": Original settings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switching_restore_on_later_costs_no_patch_and_restores_that_point() {
     for tf in terraforms() {

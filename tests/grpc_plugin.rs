@@ -11,6 +11,11 @@ use tfauth0::protocol::generated::health::{health_client::HealthClient, HealthCh
 use tfauth0::protocol::generated::plugin::{grpc_controller_client::GrpcControllerClient, Empty};
 use tfauth0::protocol::generated::tfplugin6::{self as pb, provider_client::ProviderClient};
 
+/// How long a test waits for the provider to exit on its own. Terraform kills a provider
+/// 2 s after Shutdown; these tests only show that it exits by itself (a busy CI machine
+/// can stall a process for longer), and `make bench` measures how fast.
+const EXITS_WITHIN: Duration = Duration::from_secs(60);
+
 fn wait_exit(l: &mut Launched, within: Duration) -> Option<std::process::ExitStatus> {
     let start = Instant::now();
     while start.elapsed() < within {
@@ -88,8 +93,7 @@ async fn schema_over_mtls_then_clean_shutdown() {
         .shutdown(Empty {})
         .await
         .unwrap();
-    let status =
-        wait_exit(&mut l, Duration::from_secs(2)).expect("exits well inside Terraform's 2 s");
+    let status = wait_exit(&mut l, EXITS_WITHIN).expect("exits on its own after Shutdown");
     assert!(status.success());
     assert!(
         !std::path::Path::new(&l.address).exists(),
@@ -276,18 +280,36 @@ fn panics_are_reported_the_way_terraform_shows_them() {
 
 /// Ctrl-C in a terminal sends SIGINT to the whole process group, provider included;
 /// Terraform stops the provider through StopProvider instead, so SIGINT must not kill it.
+/// README "Failure behaviour", the provider process never outlives Terraform: SIGINT is
+/// left to Terraform's StopProvider.
 #[cfg(unix)]
 #[tokio::test]
 async fn sigint_does_not_kill_a_managed_provider() {
+    use std::io::BufRead;
     let id = terraform_like_client_cert();
-    let mut l = launch(Some(&id.cert_pem), &[]);
+    // At DEBUG the provider logs that it received SIGINT and ignored it: the event this
+    // test waits for before checking that the process lives on.
+    let mut l = launch(Some(&id.cert_pem), &[("TF_LOG_PROVIDER", "DEBUG")]);
     let ch = connect(&l, Some(&id)).await.unwrap();
+    let (seen_tx, seen_rx) = std::sync::mpsc::channel();
+    let stderr = std::io::BufReader::new(l.child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if line.contains("ignoring SIGINT") {
+                let _ = seen_tx.send(line);
+            }
+        }
+    });
     let status = std::process::Command::new("kill")
         .args(["-INT", &l.child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let line = tokio::task::spawn_blocking(move || seen_rx.recv_timeout(EXITS_WITHIN))
+        .await
+        .unwrap()
+        .expect("the provider logs the SIGINT it ignores");
+    assert!(line.contains("\"@level\":\"debug\""), "{line}");
     assert!(
         l.child.try_wait().unwrap().is_none(),
         "still running after SIGINT"
@@ -300,5 +322,5 @@ async fn sigint_does_not_kill_a_managed_provider() {
         .shutdown(Empty {})
         .await
         .unwrap();
-    assert!(wait_exit(&mut l, Duration::from_secs(2)).is_some());
+    assert!(wait_exit(&mut l, EXITS_WITHIN).is_some());
 }

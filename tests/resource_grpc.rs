@@ -100,6 +100,7 @@ fn decode(v: &Option<pb::DynamicValue>) -> Value<SessionModel> {
     codec::decode(v.as_ref()).unwrap()
 }
 
+/// README "Failure behaviour": Bad input.
 #[tokio::test]
 async fn unknown_at_plan_then_bad_at_apply_makes_no_call() {
     let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
@@ -143,12 +144,15 @@ async fn unknown_at_plan_then_bad_at_apply_makes_no_call() {
     assert!(tenant.requests().is_empty(), "no API call for a bad value");
 }
 
+/// README "Failure behaviour": Ctrl-C.
 #[tokio::test]
 async fn stop_provider_cancels_a_slow_apply_promptly() {
     let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
     let mut c = configured(&tenant).await;
+    // Far longer than the bound below: an apply that returns within it was cancelled, not
+    // answered.
     tenant.inject(Fault::Latency {
-        millis: 20_000,
+        millis: 600_000,
         times: 1,
         method: Some("PATCH".into()),
         path_prefix: Some(SETTINGS.into()),
@@ -178,7 +182,7 @@ async fn stop_provider_cancels_a_slow_apply_promptly() {
     // there, the call is in flight, held by the latency fault.
     while patch_statuses(&tenant) != [0] {
         assert!(
-            started.elapsed() < Duration::from_secs(10),
+            started.elapsed() < Duration::from_secs(120),
             "the PATCH never reached the tenant: {:?}",
             tenant.requests()
         );
@@ -188,11 +192,12 @@ async fn stop_provider_cancels_a_slow_apply_promptly() {
         .stop_provider(pb::stop_provider::Request {})
         .await
         .unwrap();
-    let r = tokio::time::timeout(Duration::from_secs(3), apply_task)
+    // Only "it does not hang" is bounded (a busy machine may be slow); that the call was
+    // cancelled shows in the tenant's log below: the PATCH never got an answer.
+    let r = tokio::time::timeout(Duration::from_secs(120), apply_task)
         .await
-        .expect("apply returns promptly")
+        .expect("apply returns once stopped")
         .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(3));
     let e = errors(&r.diagnostics);
     assert!(e.iter().any(|e| e.contains("Interrupted")), "{e:?}");
     assert!(
@@ -207,6 +212,7 @@ async fn stop_provider_cancels_a_slow_apply_promptly() {
     );
 }
 
+/// README "Failure behaviour": Original settings.
 #[tokio::test]
 async fn create_and_read_record_originals_in_state() {
     let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
@@ -267,6 +273,7 @@ async fn create_and_read_record_originals_in_state() {
     assert!(read.new_identity.is_some());
 }
 
+/// README "Failure behaviour": A resource belongs to its tenant.
 #[tokio::test]
 async fn import_by_identity_of_another_tenant_is_refused() {
     let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();

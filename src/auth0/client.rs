@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use aws_lc_rs::signature::RsaKeyPair;
 use reqwest::Method;
+use ring::signature::RsaKeyPair;
 use serde_json::Value;
 use tracing::debug;
 
@@ -32,7 +32,8 @@ enum Auth {
     },
     PrivateKey {
         client_id: String,
-        key: RsaKeyPair,
+        // ring keeps the key's numbers inline (about 2 KiB): boxed, so every Auth is small.
+        key: Box<RsaKeyPair>,
         alg: SigningAlg,
     },
 }
@@ -105,7 +106,7 @@ impl Client {
                 signing_alg,
             } => Auth::PrivateKey {
                 client_id,
-                key: parse_private_key(private_key_pem.expose())?,
+                key: Box::new(parse_private_key(private_key_pem.expose())?),
                 alg: signing_alg,
             },
         };
@@ -202,7 +203,21 @@ impl Client {
     }
 }
 
+/// The settings in a 2xx answer, or an error saying the answer was unreadable.
+///
+/// An unreadable answer is not retried, for the GET or the PATCH: it arrived whole, so
+/// whatever sent it (a proxy, a captive portal, a domain that is not Auth0) would send it
+/// again, and retrying would only spend the retry budget before saying the same. An answer
+/// cut off on the way is a transport failure, retried by `Transport::send`. A PATCH answered
+/// this way may have been applied; the provider treats it so, and the next plan reads it.
 fn parse_settings(method: &Method, reply: &Reply) -> Result<SessionSettings, ApiError> {
+    let hint = if *method == Method::PATCH {
+        "The change may have been applied: the next plan reads the tenant and shows what it \
+         holds. Check that domain points at an Auth0 tenant, not a proxy or another service."
+    } else {
+        "Check that domain points at an Auth0 tenant, not a proxy or another service; if it \
+         does, run again later."
+    };
     let invalid = |msg: String| {
         ApiError::new(
             ApiErrorKind::InvalidResponse,
@@ -211,7 +226,7 @@ fn parse_settings(method: &Method, reply: &Reply) -> Result<SessionSettings, Api
             msg,
         )
         .with_status(reply.status)
-        .with_hint("Check that domain points at an Auth0 tenant; if it does, retry later.")
+        .with_hint(hint)
     };
     let json: Value = reply.json().map_err(|e| {
         invalid(format!(

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use aws_lc_rs::signature::RsaKeyPair;
 use base64::Engine;
+use ring::signature::RsaKeyPair;
 
 use super::error::ConfigError;
 
@@ -261,11 +261,16 @@ pub(crate) fn parse_private_key(pem: &str) -> Result<RsaKeyPair, ConfigError> {
         .decode(body.as_bytes())
         .map_err(|_| key_error("the PEM body is not valid base64"))?;
     match label {
-        "PRIVATE KEY" => RsaKeyPair::from_pkcs8(&der)
-            .map_err(|e| key_error(&format!("not an RSA PKCS#8 key ({e})"))),
-        "RSA PRIVATE KEY" => {
-            RsaKeyPair::from_der(&der).map_err(|e| key_error(&format!("not a PKCS#1 key ({e})")))
-        }
+        "PRIVATE KEY" => RsaKeyPair::from_pkcs8(&der).map_err(|e| {
+            key_error(&format!(
+                "not a usable RSA PKCS#8 key ({e}); Auth0 takes RSA keys of 2048 to 4096 bits"
+            ))
+        }),
+        "RSA PRIVATE KEY" => RsaKeyPair::from_der(&der).map_err(|e| {
+            key_error(&format!(
+                "not a usable PKCS#1 RSA key ({e}); Auth0 takes RSA keys of 2048 to 4096 bits"
+            ))
+        }),
         "ENCRYPTED PRIVATE KEY" => Err(key_error(
             "the key is encrypted; decrypt it first (openssl pkcs8 -in key.pem -nocrypt)",
         )),
@@ -281,9 +286,13 @@ pub(crate) mod tests {
     use aws_lc_rs::encoding::AsDer;
     use aws_lc_rs::rsa::KeySize;
 
-    /// A fresh throwaway RSA key as PKCS#8 PEM.
+    /// A fresh throwaway RSA key as PKCS#8 PEM (made with aws-lc, which can generate keys).
     pub(crate) fn test_key_pem() -> String {
-        let key = RsaKeyPair::generate(KeySize::Rsa2048).unwrap();
+        key_pem(KeySize::Rsa2048)
+    }
+
+    fn key_pem(size: KeySize) -> String {
+        let key = aws_lc_rs::rsa::KeyPair::generate(size).unwrap();
         let der = key.as_der().unwrap();
         let b64 = base64::engine::general_purpose::STANDARD.encode(der.as_ref());
         let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
@@ -293,6 +302,13 @@ pub(crate) mod tests {
         }
         pem.push_str("-----END PRIVATE KEY-----\n");
         pem
+    }
+
+    #[test]
+    fn keys_of_the_sizes_auth0_takes_are_read() {
+        for size in [KeySize::Rsa2048, KeySize::Rsa3072, KeySize::Rsa4096] {
+            assert!(parse_private_key(&key_pem(size)).is_ok(), "{size:?}");
+        }
     }
 
     fn s(v: &str) -> Option<String> {

@@ -1,14 +1,18 @@
 //! Client assertions (RFC 7523 private key JWT) for the token endpoint.
+//!
+//! Signed with `ring`, whose randomness (the `jti`, RSA blinding, the PSS salt) comes
+//! straight from the OS (getrandom): aws-lc's generator would seed itself on first use,
+//! about 20 ms in the process of every plan that fetches a token (see `protocol::tls`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{
-    RsaEncoding, RsaKeyPair, RSA_PKCS1_SHA256, RSA_PKCS1_SHA384, RSA_PSS_SHA256,
-};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use ring::rand::{SecureRandom, SystemRandom};
+use ring::signature::{
+    RsaEncoding, RsaKeyPair, RSA_PKCS1_SHA256, RSA_PKCS1_SHA384, RSA_PSS_SHA256,
+};
 use serde_json::json;
 
 use super::credentials::SigningAlg;
@@ -28,7 +32,7 @@ fn encoding(alg: SigningAlg) -> &'static dyn RsaEncoding {
 pub(crate) fn random_hex(bytes: usize) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut buf = vec![0u8; bytes];
-    if aws_lc_rs::rand::fill(&mut buf).is_err() {
+    if SystemRandom::new().fill(&mut buf).is_err() {
         // Only uniqueness matters for a jti; fall back to time, process and a counter.
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -66,7 +70,7 @@ pub(crate) fn client_assertion(
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string())
     );
-    let mut sig = vec![0u8; key.public_modulus_len()];
+    let mut sig = vec![0u8; key.public().modulus_len()];
     key.sign(
         encoding(alg),
         &SystemRandom::new(),
@@ -81,8 +85,9 @@ pub(crate) fn client_assertion(
 mod tests {
     use super::*;
     use crate::auth0::credentials::{parse_private_key, tests::test_key_pem};
+    // Verified with another implementation than the one that signs.
     use aws_lc_rs::signature::{
-        KeyPair, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA384,
+        UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA384,
         RSA_PSS_2048_8192_SHA256,
     };
 
@@ -109,7 +114,7 @@ mod tests {
             assert_eq!(claims["iat"], 1_700_000_000u64);
             assert_eq!(claims["exp"], 1_700_000_120u64);
             assert_eq!(claims["jti"].as_str().unwrap().len(), 32);
-            let public = UnparsedPublicKey::new(verify, key.public_key().as_ref());
+            let public = UnparsedPublicKey::new(verify, key.public().as_ref());
             let signed = format!("{}.{}", parts[0], parts[1]);
             public
                 .verify(

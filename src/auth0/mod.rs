@@ -11,7 +11,7 @@
 //! - `retry`: rate-limit waits, backoff and the retry budget,
 //! - `ca_bundle`: extra CA certificates from `SSL_CERT_FILE`/`SSL_CERT_DIR`,
 //! - `token`: the shared, lazily fetched access token,
-//! - `jwt`: private key JWT client assertions (signed with aws-lc-rs),
+//! - `jwt`: private key JWT client assertions (signed with ring),
 //! - [`config`]: [`ClientConfig`], [`RetryPolicy`] and the `domain` → base URL rules,
 //! - [`credentials`]: [`Credentials`], [`Secret`], [`SigningAlg`] and private key parsing,
 //! - [`error`]: [`ConfigError`] and [`ApiError`],

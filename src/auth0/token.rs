@@ -303,11 +303,13 @@ mod tests {
         );
     }
 
-    #[tokio::test]
+    // A paused clock: each sleep advances it by exactly its duration, however busy the
+    // machine, so the test can stand one millisecond either side of the refresh time.
+    #[tokio::test(start_paused = true)]
     async fn reuses_until_near_expiry() {
         let cache = TokenCache::default();
         let n = AtomicU32::new(0);
-        // 400 ms lifetime: refreshed 40 ms (10%) before it ends.
+        // 400 ms lifetime: refreshed 40 ms (10%) before it ends, at 360 ms.
         let fetch = || async {
             let i = n.fetch_add(1, Ordering::SeqCst);
             Ok(fetched(&format!("t{i}"), 400))
@@ -316,9 +318,9 @@ mod tests {
         let b = cache.get(fetch).await.unwrap();
         assert_eq!(a.value.expose(), "t0");
         assert_eq!(b.value.expose(), "t0");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(359)).await;
         assert_eq!(cache.get(fetch).await.unwrap().value.expose(), "t0");
-        tokio::time::sleep(Duration::from_millis(280)).await;
+        tokio::time::sleep(Duration::from_millis(1)).await;
         let c = cache.get(fetch).await.unwrap();
         assert_eq!(c.value.expose(), "t1");
         assert!(c.generation > a.generation);

@@ -221,7 +221,7 @@ pub struct Invalid {
 }
 
 fn fmt_hours(minutes: u32) -> String {
-    if minutes % 60 == 0 {
+    if minutes.is_multiple_of(60) {
         format!("{} h", minutes / 60)
     } else {
         format!("{minutes} min")
@@ -403,7 +403,7 @@ impl Spelling {
     pub fn number(self, minutes: u32) -> Number {
         match self {
             Spelling::Minutes => Number::Int(i64::from(minutes)),
-            Spelling::Hours if minutes % 60 == 0 => Number::Int(i64::from(minutes / 60)),
+            Spelling::Hours if minutes.is_multiple_of(60) => Number::Int(i64::from(minutes / 60)),
             Spelling::Hours => Number::Float(f64::from(minutes) / 60.0),
         }
     }
@@ -411,7 +411,7 @@ impl Spelling {
     /// How a lifetime is written when only its minutes are known: whole hours as hours,
     /// anything else as minutes.
     pub fn natural(minutes: u32) -> Spelling {
-        if minutes % 60 == 0 {
+        if minutes.is_multiple_of(60) {
             Spelling::Hours
         } else {
             Spelling::Minutes

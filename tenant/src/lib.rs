@@ -79,6 +79,9 @@ pub struct LoggedRequest {
     pub headers: Vec<(String, String)>,
     pub body: String,
     pub status: u16,
+    /// When it arrived, in milliseconds since the UNIX epoch: tests check the waits between
+    /// attempts (`Retry-After`, `x-ratelimit-reset`) from it.
+    pub arrived_unix_ms: u64,
 }
 
 /// A running tenant. Dropping it shuts the server down.

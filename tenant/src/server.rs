@@ -158,6 +158,9 @@ async fn handle(
             .collect(),
         body: String::from_utf8_lossy(&call.body).into_owned(),
         status: 0,
+        arrived_unix_ms: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64),
     };
     let id = shared.log.lock().unwrap().start(logged);
     let result = answer(&shared, &call).await;

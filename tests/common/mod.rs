@@ -3,6 +3,7 @@
 //! an in-memory duplex stream.
 #![allow(dead_code)]
 
+pub mod diagnostics;
 pub mod terraform;
 
 use std::io::{BufRead, BufReader};

@@ -173,7 +173,7 @@ impl OriginalSettings {
             .iter()
             .map(|&l| {
                 let m = self.minutes(l);
-                if m % 60 == 0 {
+                if m.is_multiple_of(60) {
                     format!("{} {} h", l.field(), m / 60)
                 } else {
                     format!("{} {m} min", l.field())

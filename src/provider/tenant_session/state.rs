@@ -172,7 +172,7 @@ pub fn generated_config(state: &SessionModel) -> SessionModel {
 /// The name `terraform query` shows beside a result.
 pub fn display_name(domain: &str, s: &SessionSettings) -> String {
     let hours = |m: Minutes| {
-        if m.0 % 60 == 0 {
+        if m.0.is_multiple_of(60) {
             format!("{} h", m.0 / 60)
         } else {
             format!("{} min", m.0)
@@ -228,6 +228,7 @@ mod tests {
     use crate::provider::tenant_session::test_support::{attrs, n, settings};
     use crate::provider::tenant_session::validate::validate;
 
+    /// README "Failure behaviour": Exact state.
     #[test]
     fn apply_reports_a_capped_value_and_records_the_truth() {
         let cfg = SessionModel {
