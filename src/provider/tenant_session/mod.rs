@@ -42,7 +42,7 @@ pub use state::{
 };
 pub use validate::validate;
 
-use super::lifetimes::Echo;
+use super::lifetimes::{Echo, Lifetime};
 use super::provider_config::Configured;
 use super::resource::{
     Applied, CreateRequest, DeleteRequest, Listed, PlanRequest, PlanResponse, ReadRequest,
@@ -177,6 +177,19 @@ impl Resource for TenantSession {
         if let (Some(from), Some(d), Some(prior)) = (moving_from, &domain, prior) {
             if prior.restores_on_destroy() {
                 return PlanResponse::refused(vec![other_tenant_error(from, d, true)]);
+            }
+        }
+        // ignore_changes on one spelling of a configured lifetime.
+        if let Some(prior) = prior {
+            let conflicts: Vec<Diagnostic> = Lifetime::ALL
+                .into_iter()
+                .filter_map(|l| {
+                    validate::twin_conflict(prior, &req.config, l)
+                        .map(|c| messages::twin_conflict_error(l, c))
+                })
+                .collect();
+            if !conflicts.is_empty() {
+                return PlanResponse::refused(conflicts);
             }
         }
         let mut planned = plan(prior, &req.config, domain.as_deref(), legacy.as_ref());

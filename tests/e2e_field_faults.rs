@@ -1,0 +1,166 @@
+//! Field faults (issue 19), end-to-end with real Terraform against local tenants:
+//! `ignore_changes` naming the other spelling of a lifetime, credentials from the
+//! environment beside the block's, a saved plan applied against another tenant, SIGTERM
+//! to the process group mid-apply, and two provider configurations on one tenant.
+#![forbid(unsafe_code)]
+
+mod common;
+
+use common::terraform::{flat, terraforms, Workspace};
+use local_tenant::SessionState;
+use serde_json::Value;
+use tfauth0::auth0::Lifetime;
+use tfauth0::provider::lifetimes::pair;
+
+const SETTINGS: &str = "/api/v2/tenants/settings";
+
+/// The tenant's stored minutes of one lifetime.
+fn minutes_of(s: &SessionState, l: Lifetime) -> u32 {
+    match l {
+        Lifetime::Session => s.session_lifetime,
+        Lifetime::IdleSession => s.idle_session_lifetime,
+        Lifetime::EphemeralSession => s.ephemeral_session_lifetime,
+        Lifetime::IdleEphemeralSession => s.idle_ephemeral_session_lifetime,
+    }
+}
+
+/// `s` with one lifetime changed, as an edit in the dashboard would.
+fn with_minutes(mut s: SessionState, l: Lifetime, minutes: u32) -> SessionState {
+    *match l {
+        Lifetime::Session => &mut s.session_lifetime,
+        Lifetime::IdleSession => &mut s.idle_session_lifetime,
+        Lifetime::EphemeralSession => &mut s.ephemeral_session_lifetime,
+        Lifetime::IdleEphemeralSession => &mut s.idle_ephemeral_session_lifetime,
+    } = minutes;
+    s
+}
+
+/// The state's (hours, minutes) of one lifetime.
+fn state_pair(ws: &Workspace, l: Lifetime) -> (Value, Value) {
+    let a = &ws.instances("this")[0]["attributes"];
+    let p = pair(l);
+    (a[p.hours_attr].clone(), a[p.minutes_attr].clone())
+}
+
+/// The state's twins of `l` stand for `minutes`, both of them.
+fn assert_twins(ws: &Workspace, l: Lifetime, minutes: u32, context: &str) {
+    let (h, m) = state_pair(ws, l);
+    let hours = h.as_f64().unwrap_or(f64::NAN);
+    assert!(
+        m.as_u64() == Some(u64::from(minutes)) && (hours * 60.0 - f64::from(minutes)).abs() < 1e-6,
+        "{context}: state holds {h} h and {m} min, the tenant {minutes} min"
+    );
+}
+
+/// The summaries of the warnings in Terraform's output, but the one about the dev
+/// overrides every test workspace uses.
+fn warnings(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter_map(|l| l.trim_start_matches(['│', ' ']).strip_prefix("Warning: "))
+        .filter(|w| !w.starts_with("Provider development overrides"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `ignore_changes` on the twin of the configured spelling: Terraform copies the twin's
+/// prior value into the configuration the plan sees, so once the tenant drifts (or the
+/// configured value changes) the two spellings disagree. The plan fails naming
+/// ignore_changes and the attribute to drop; the tenant and the state are untouched and
+/// the twins in state agree. `ignore_changes = all` and ignoring the configured spelling
+/// keep working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ignore_changes_on_the_twin_is_refused() {
+    for tf in terraforms() {
+        for l in Lifetime::ALL {
+            let p = pair(l);
+            // (configured spelling and value, ignored spelling)
+            for (configured, value, ignored) in [
+                (p.hours_attr, "48", p.minutes_attr),
+                (p.minutes_attr, "2880", p.hours_attr),
+            ] {
+                let context = format!("{tf:?} {configured} ignoring {ignored}");
+                let ws = Workspace::new(&tf).await;
+                ws.config(&format!(
+                    "resource \"auth0_tenant_session\" \"this\" {{\n  {configured} = {value}\n  \
+                     lifecycle {{ ignore_changes = [{ignored}] }}\n}}"
+                ));
+                ws.apply().await;
+                assert_twins(&ws, l, 2880, &context);
+                let (code, r) = ws.plan_code().await;
+                assert_eq!(code, 0, "{context}: no drift, no change\n{}", r.all());
+
+                // The tenant drifts to 30 h outside Terraform.
+                let drifted = with_minutes(ws.tenant.stored_minutes(), l, 1800);
+                ws.tenant.set_state(drifted.clone());
+                ws.tenant.clear_requests();
+                for args in [
+                    vec!["plan", "-no-color", "-input=false"],
+                    vec!["apply", "-no-color", "-input=false", "-auto-approve"],
+                ] {
+                    let r = ws.run(&args).await;
+                    let text = flat(&r.all());
+                    assert_eq!(r.code, 1, "{context} {args:?}: refused\n{text}");
+                    assert!(
+                        text.contains("ignore_changes")
+                            && text.contains(&format!("Remove {ignored} from ignore_changes")),
+                        "{context} {args:?}: names ignore_changes and what to drop\n{text}"
+                    );
+                    assert!(
+                        !text.contains("inconsistent") && !text.contains("bug in the provider"),
+                        "{context} {args:?}: {text}"
+                    );
+                }
+                assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0, "{context}: no write");
+                assert_eq!(ws.tenant.stored_minutes(), drifted, "{context}");
+                // The state was refreshed by the failed plans only in memory: it still
+                // holds the values last applied, and its twins agree.
+                assert_twins(&ws, l, 2880, &context);
+
+                // The way out the error names: drop the twin from ignore_changes; the
+                // apply then puts the configured value back with one PATCH, and the next
+                // plan is clean.
+                ws.config(&format!(
+                    "resource \"auth0_tenant_session\" \"this\" {{ {configured} = {value} }}"
+                ));
+                ws.apply().await;
+                assert_eq!(ws.patch_bodies().len(), 1, "{context}");
+                assert_eq!(minutes_of(&ws.tenant.stored_minutes(), l), 2880);
+                assert_twins(&ws, l, 2880, &context);
+                let (code, r) = ws.plan_code().await;
+                assert_eq!(code, 0, "{context}: converged\n{}", r.all());
+            }
+        }
+    }
+}
+
+/// What ignore_changes is for keeps working: `all`, and the configured spelling itself
+/// (the tenant's drifted value stands, no write, twins agree in state).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ignore_changes_all_and_on_the_configured_spelling_keep_working() {
+    for tf in terraforms() {
+        for l in Lifetime::ALL {
+            let p = pair(l);
+            for ignored in ["all".to_string(), format!("[{}]", p.hours_attr)] {
+                let context = format!("{tf:?} {} ignore_changes = {ignored}", p.hours_attr);
+                let ws = Workspace::new(&tf).await;
+                ws.config(&format!(
+                    "resource \"auth0_tenant_session\" \"this\" {{\n  {} = 48\n  \
+                     lifecycle {{ ignore_changes = {ignored} }}\n}}",
+                    p.hours_attr
+                ));
+                ws.apply().await;
+                let drifted = with_minutes(ws.tenant.stored_minutes(), l, 1800);
+                ws.tenant.set_state(drifted.clone());
+                ws.tenant.clear_requests();
+                let (code, r) = ws.plan_code().await;
+                assert_eq!(code, 0, "{context}: the drift is ignored\n{}", r.all());
+                let r = ws.apply().await;
+                assert_eq!(warnings(&r.all()), Vec::<String>::new(), "{context}");
+                assert_eq!(ws.tenant.count("PATCH", SETTINGS), 0, "{context}");
+                assert_eq!(ws.tenant.stored_minutes(), drifted, "{context}");
+                assert_twins(&ws, l, 1800, &context);
+            }
+        }
+    }
+}
