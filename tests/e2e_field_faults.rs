@@ -164,3 +164,102 @@ async fn ignore_changes_all_and_on_the_configured_spelling_keep_working() {
         }
     }
 }
+
+/// The provider block of a workspace whose credentials come from `block` (HCL lines).
+fn provider_with(ws: &Workspace, block: &str, body: &str) {
+    ws.write(
+        "main.tf",
+        &format!(
+            "terraform {{\n  required_providers {{\n    auth0 = {{ source = \"tfauth0/auth0\" }}\n  }}\n}}\n\n\
+             provider \"auth0\" {{\n  domain = \"{}\"\n{block}\n}}\n\n{body}\n",
+            ws.tenant.url()
+        ),
+    );
+}
+
+/// Requests that carried `Authorization: Bearer <token>`.
+fn bearer_uses(ws: &Workspace, token: &str) -> usize {
+    let want = format!("Bearer {token}");
+    ws.tenant
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.headers
+                .iter()
+                .any(|(k, v)| k == "authorization" && *v == want)
+        })
+        .count()
+}
+
+/// A stale `AUTH0_API_TOKEN` in the environment no longer beats the client credentials
+/// written in the block: they are used, with a warning naming the variable set aside;
+/// and every credential error names where the credential came from.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_in_the_block_beat_the_environment() {
+    const BODY: &str = "resource \"auth0_tenant_session\" \"this\" { session_lifetime = 24 }";
+    for tf in terraforms() {
+        let mut ws = Workspace::new(&tf).await;
+        ws.extra_env
+            .push(("AUTH0_API_TOKEN".into(), "stale-token".into()));
+        ws.config(BODY);
+        let r = ws.apply().await;
+        let text = flat(&r.all());
+        assert!(
+            text.contains("Credentials of more than one kind are set")
+                && text.contains(
+                    "authenticates with client_id and client_secret from the provider block"
+                )
+                && text.contains("AUTH0_API_TOKEN is not used"),
+            "{tf:?}: {text}"
+        );
+        assert_eq!(ws.tenant.count("POST", "/oauth/token"), 1, "{tf:?}");
+        assert_eq!(
+            bearer_uses(&ws, "stale-token"),
+            0,
+            "{tf:?}: the stale token was sent"
+        );
+        assert_eq!(ws.tenant.stored_minutes().session_lifetime, 24 * 60);
+
+        // The block sets only client_id: its secret comes from the environment, and the
+        // token still does not.
+        ws.extra_env
+            .push(("AUTH0_CLIENT_SECRET".into(), "local-client-secret".into()));
+        provider_with(&ws, "  client_id = \"local-client-id\"", BODY);
+        ws.tenant.clear_requests();
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "{tf:?}: {}", r.all());
+        assert_eq!(bearer_uses(&ws, "stale-token"), 0, "{tf:?}");
+
+        // Only the environment: its order (api_token first) holds, and the error names
+        // the variable the rejected token came from.
+        provider_with(&ws, "", BODY);
+        ws.extra_env
+            .push(("AUTH0_CLIENT_ID".into(), "local-client-id".into()));
+        let r = ws.run(&["plan", "-no-color", "-input=false"]).await;
+        let text = flat(&r.all());
+        assert_eq!(r.code, 1, "{tf:?}: {text}");
+        assert!(
+            text.contains("Auth0 rejected the credentials: the api_token from AUTH0_API_TOKEN")
+                && text.contains("Within one source a static api_token wins"),
+            "{tf:?}: {text}"
+        );
+        assert_eq!(bearer_uses(&ws, "stale-token"), 1, "{tf:?}");
+
+        // A wrong secret in the block is named as the block's.
+        ws.extra_env.clear();
+        provider_with(
+            &ws,
+            "  client_id = \"local-client-id\"\n  client_secret = \"wrong\"",
+            BODY,
+        );
+        let r = ws.run(&["plan", "-no-color", "-input=false"]).await;
+        let text = flat(&r.all());
+        assert_eq!(r.code, 1, "{tf:?}: {text}");
+        assert!(
+            text.contains(
+                "Could not get an Auth0 access token with client_id and client_secret from the provider block"
+            ),
+            "{tf:?}: {text}"
+        );
+    }
+}

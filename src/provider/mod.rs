@@ -9,6 +9,7 @@
 //! - [`tenant_session`] and [`tenant_session_data_source`] are those types;
 //!   [`provider_config`] is the provider block; [`lifetimes`] the rules of a lifetime.
 
+pub mod credentials;
 pub mod docs;
 pub mod lifetimes;
 pub mod provider_config;
@@ -59,12 +60,18 @@ impl Default for Auth0Provider {
     }
 }
 
-fn api_diag(e: &ApiError) -> Diagnostic {
+/// A failed call as a diagnostic. `credentials` names the credentials in use and where
+/// each came from, for the errors about them.
+fn api_diag(e: &ApiError, credentials: Option<&str>) -> Diagnostic {
+    let creds = |lead: &str, join: &str| match credentials {
+        Some(c) => format!("{lead}{join}{c}"),
+        None => lead.to_string(),
+    };
     // Whatever went wrong at the token endpoint, the user's question is "why no token?".
     let summary = match e.kind {
-        _ if e.at_token_endpoint() => "Could not get an Auth0 access token".to_string(),
-        ApiErrorKind::Unauthorized => "Auth0 rejected the credentials".into(),
-        ApiErrorKind::Forbidden => "Auth0 refused the request (missing permission)".into(),
+        _ if e.at_token_endpoint() => creds("Could not get an Auth0 access token", " with "),
+        ApiErrorKind::Unauthorized => creds("Auth0 rejected the credentials", ": "),
+        ApiErrorKind::Forbidden => creds("Auth0 refused the request (missing permission)", ": "),
         ApiErrorKind::BadRequest if e.method == "PATCH" => "Auth0 rejected the settings".into(),
         ApiErrorKind::BadRequest => "Auth0 rejected the request".into(),
         ApiErrorKind::Refused => match e.status {
@@ -161,6 +168,7 @@ impl Auth0Provider {
         &self,
         fut: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, Failed> {
+        let credentials = self.configured().ok().and_then(|c| c.credentials.clone());
         let mut stop = self.stop.subscribe();
         if *stop.borrow() {
             return Err(Failed {
@@ -170,7 +178,7 @@ impl Auth0Provider {
         }
         tokio::select! {
             r = fut => r.map_err(|e| Failed {
-                diag: api_diag(&e),
+                diag: api_diag(&e, credentials.as_deref()),
                 maybe_applied: !e.at_token_endpoint()
                     && matches!(
                         e.kind,
