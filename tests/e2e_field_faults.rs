@@ -263,3 +263,107 @@ async fn credentials_in_the_block_beat_the_environment() {
         );
     }
 }
+
+/// Cancelling a CI job mid-apply: SIGTERM to Terraform's whole process group while the
+/// PATCH is in flight. Terraform prints the provider's own "Interrupted by SIGTERM" error
+/// (not "Plugin did not respond"), the provider exits and removes its socket directory,
+/// the state keeps the object tainted with its originals (the PATCH may have been
+/// applied), and a re-run converges.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_to_the_process_group_mid_apply_answers_terraform() {
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+
+    use local_tenant::Fault;
+
+    for tf in terraforms() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::new(&tf).await;
+        ws.extra_env
+            .push(("TMPDIR".into(), tmp.path().display().to_string()));
+        ws.config(
+            "resource \"auth0_tenant_session\" \"this\" {\n  session_lifetime = 12\n  \
+             restore_on_destroy = true\n}",
+        );
+        let before = ws.tenant.stored_minutes();
+        ws.tenant.inject(Fault::Latency {
+            millis: 120_000,
+            times: 1,
+            method: Some("PATCH".into()),
+            path_prefix: Some(SETTINGS.into()),
+        });
+        let mut cmd = ws.command(&["apply", "-no-color", "-input=false", "-auto-approve"]);
+        let child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let pgid = child.id();
+        let started = Instant::now();
+        // The tenant logs the PATCH on arrival: it is in flight.
+        while ws.tenant.count("PATCH", SETTINGS) == 0 {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the PATCH never started"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", "--", &format!("-{pgid}")])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap();
+        let text = flat(&format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+        assert!(!out.status.success(), "{tf:?}: {text}");
+        assert!(
+            text.contains("Error: Interrupted")
+                && text.contains("may or may not have reached the tenant"),
+            "{tf:?}: the provider's words\n{text}"
+        );
+        assert!(
+            !text.contains("Plugin did not respond") && !text.contains("plugin encountered"),
+            "{tf:?}: {text}"
+        );
+        // No provider left behind, no socket directory.
+        let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("tf-auth0-"))
+            .collect();
+        assert_eq!(leftovers, Vec::<String>::new(), "{tf:?}");
+        // The state tells the truth: the PATCH may have landed, so the object is kept,
+        // tainted, with the originals it read before.
+        let inst = ws.instances("this");
+        assert_eq!(inst.len(), 1, "{tf:?}: {inst:?}\n{text}");
+        assert_eq!(inst[0]["status"], "tainted", "{tf:?}");
+        assert_eq!(
+            inst[0]["attributes"]["original_settings"]["session_lifetime_in_minutes"],
+            before.session_lifetime,
+            "{tf:?}"
+        );
+        // A re-run replaces it and converges.
+        ws.tenant.clear_faults();
+        ws.apply().await;
+        assert_eq!(ws.tenant.stored_minutes().session_lifetime, 12 * 60);
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "{tf:?}: {}", r.all());
+        ws.ok(&["destroy", "-no-color", "-auto-approve"]).await;
+        let after = ws.tenant.stored_minutes();
+        assert_eq!(
+            Lifetime::ALL.map(|l| minutes_of(&after, l)),
+            Lifetime::ALL.map(|l| minutes_of(&before, l)),
+            "{tf:?}: originals restored"
+        );
+    }
+}

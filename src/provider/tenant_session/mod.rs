@@ -50,7 +50,7 @@ use super::resource::{
 };
 use super::schema::BlockSchema;
 use super::tenancy;
-use super::Auth0Provider;
+use super::{Auth0Provider, CallKind};
 use crate::auth0::SessionSettings;
 use crate::protocol::tfplugin6::{Diagnostic, ResourceIdentitySchema};
 use calls::{applied, begin_apply, read_tenant, send_configuration};
@@ -278,7 +278,7 @@ impl Resource for TenantSession {
         let originals = match p.tenancy.inherited(domain) {
             Some(o) => Some(o),
             None if planned.restore_on_destroy != Value::Value(false) => {
-                match p.call(client.read_session_settings()).await {
+                match p.call(CallKind::Read, client.read_session_settings()).await {
                     Ok(s) => {
                         before = Some(s);
                         Some(OriginalSettings::from_settings(&s))
@@ -393,7 +393,10 @@ impl Resource for TenantSession {
         };
         tracing::info!("restoring the tenant's original session settings");
         let body = restore_update(&originals);
-        match p.call(client.update_session_settings(&body)).await {
+        match p
+            .call(CallKind::Write, client.update_session_settings(&body))
+            .await
+        {
             Ok(_) => gone(vec![]),
             Err(d) => keep(vec![d]),
         }
