@@ -264,11 +264,38 @@ async fn credentials_in_the_block_beat_the_environment() {
     }
 }
 
-/// Cancelling a CI job mid-apply: SIGTERM to Terraform's whole process group while the
-/// PATCH is in flight. Terraform prints the provider's own "Interrupted by SIGTERM" error
-/// (not "Plugin did not respond"), the provider exits and removes its socket directory,
-/// the state keeps the object tainted with its originals (the PATCH may have been
-/// applied), and a re-run converges.
+/// The provider processes `parent` (Terraform) started, from `/proc`.
+#[cfg(target_os = "linux")]
+fn providers_of(parent: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ...": the kernel keeps 15 bytes of the command name.
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        let comm = &stat[stat.find('(').unwrap_or(0) + 1..close];
+        let mut rest = stat[close + 2..].split(' ');
+        let (state, ppid) = (rest.next(), rest.next().and_then(|p| p.parse::<u32>().ok()));
+        if ppid == Some(parent) && state != Some("Z") && comm.starts_with("terraform-prov") {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// Cancelling a CI job mid-apply: SIGTERM while the PATCH is in flight, to the provider
+/// alone (Terraform then never asks it to stop: the provider's own handling answers) and
+/// to Terraform's whole process group (as CI runners do; Terraform, which treats SIGTERM
+/// as Ctrl-C, usually asks the provider to stop first). Either way Terraform prints the
+/// provider's own "Interrupted" error (not "Plugin did not respond"), the provider exits
+/// and removes its socket directory, the state keeps the object tainted with its
+/// originals (the PATCH may have been applied), and a re-run converges.
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_to_the_process_group_mid_apply_answers_terraform() {
@@ -277,7 +304,10 @@ async fn sigterm_to_the_process_group_mid_apply_answers_terraform() {
 
     use local_tenant::Fault;
 
-    for tf in terraforms() {
+    for (tf, group) in terraforms()
+        .into_iter()
+        .flat_map(|tf| [(tf.clone(), false), (tf, true)])
+    {
         let tmp = tempfile::tempdir().unwrap();
         let mut ws = Workspace::new(&tf).await;
         ws.extra_env
@@ -300,7 +330,7 @@ async fn sigterm_to_the_process_group_mid_apply_answers_terraform() {
             .process_group(0)
             .spawn()
             .unwrap();
-        let pgid = child.id();
+        let terraform = child.id();
         let started = Instant::now();
         // The tenant logs the PATCH on arrival: it is in flight.
         while ws.tenant.count("PATCH", SETTINGS) == 0 {
@@ -310,8 +340,15 @@ async fn sigterm_to_the_process_group_mid_apply_answers_terraform() {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        let target = if group {
+            format!("-{terraform}")
+        } else {
+            let providers = providers_of(terraform);
+            assert_eq!(providers.len(), 1, "{tf:?}: {providers:?}");
+            providers[0].to_string()
+        };
         let killed = std::process::Command::new("kill")
-            .args(["-TERM", "--", &format!("-{pgid}")])
+            .args(["-TERM", "--", &target])
             .status()
             .unwrap();
         assert!(killed.success());
@@ -324,15 +361,23 @@ async fn sigterm_to_the_process_group_mid_apply_answers_terraform() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ));
-        assert!(!out.status.success(), "{tf:?}: {text}");
+        let context = format!(
+            "{tf:?} SIGTERM to the {}",
+            if group { "process group" } else { "provider" }
+        );
+        assert!(!out.status.success(), "{context}: {text}");
+        let words = if group {
+            "Error: Interrupted"
+        } else {
+            "Error: Interrupted by SIGTERM"
+        };
         assert!(
-            text.contains("Error: Interrupted")
-                && text.contains("may or may not have reached the tenant"),
-            "{tf:?}: the provider's words\n{text}"
+            text.contains(words) && text.contains("may or may not have reached the tenant"),
+            "{context}: the provider's words\n{text}"
         );
         assert!(
             !text.contains("Plugin did not respond") && !text.contains("plugin encountered"),
-            "{tf:?}: {text}"
+            "{context}: {text}"
         );
         // No provider left behind, no socket directory.
         let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
@@ -341,7 +386,7 @@ async fn sigterm_to_the_process_group_mid_apply_answers_terraform() {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with("tf-auth0-"))
             .collect();
-        assert_eq!(leftovers, Vec::<String>::new(), "{tf:?}");
+        assert_eq!(leftovers, Vec::<String>::new(), "{context}");
         // The state tells the truth: the PATCH may have landed, so the object is kept,
         // tainted, with the originals it read before.
         let inst = ws.instances("this");
