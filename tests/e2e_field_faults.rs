@@ -412,3 +412,106 @@ async fn sigterm_to_the_process_group_mid_apply_answers_terraform() {
         );
     }
 }
+
+/// A plan saved with `-out` against tenant A, applied with `AUTH0_DOMAIN` pointing at
+/// tenant B (CI jobs that plan and apply in separate environments). The protocol of the
+/// supported Terraform versions gives the provider nothing that tells the re-plan
+/// Terraform makes during apply from a fresh plan, so Terraform refuses the apply as an
+/// "inconsistent final plan": nothing is written to either tenant. For an object that
+/// exists, the provider's warning names both tenants and says what to do; a fresh plan
+/// still shows the replacement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_applied_against_another_tenant_writes_nothing() {
+    use local_tenant::{LocalTenant, TenantConfig};
+
+    const BODY: &str = "resource \"auth0_tenant_session\" \"this\" { session_lifetime = 24 }";
+    for tf in terraforms() {
+        let b = LocalTenant::start(TenantConfig::default()).await.unwrap();
+        let mut ws = Workspace::new(&tf).await;
+        let (a_url, b_url) = (ws.tenant.url(), b.url());
+        let (a_id, b_id) = (
+            a_url.trim_start_matches("http://").to_string(),
+            b_url.trim_start_matches("http://").to_string(),
+        );
+        // The domain comes from the environment, as in CI; the block has the credentials.
+        ws.write(
+            "main.tf",
+            &format!(
+                "terraform {{\n  required_providers {{\n    auth0 = {{ source = \"tfauth0/auth0\" }}\n  }}\n}}\n\n\
+                 provider \"auth0\" {{\n  client_id     = \"local-client-id\"\n  client_secret = \"local-client-secret\"\n}}\n\n{BODY}\n"
+            ),
+        );
+        let domain = |ws: &mut Workspace, url: &str| {
+            ws.extra_env.retain(|(k, _)| k != "AUTH0_DOMAIN");
+            ws.extra_env.push(("AUTH0_DOMAIN".into(), url.to_string()));
+        };
+        let a_before = ws.tenant.stored_minutes();
+        let b_before = b.stored_minutes();
+        for step in ["create", "update"] {
+            domain(&mut ws, &a_url);
+            if step == "update" {
+                ws.apply().await;
+                ws.write(
+                    "main.tf",
+                    &ws.read("main.tf")
+                        .replace("session_lifetime = 24", "session_lifetime = 48"),
+                );
+            }
+            let a_held = ws.tenant.stored_minutes();
+            let objects_before = ws.instances("this");
+            ws.ok(&["plan", "-no-color", "-input=false", "-out=tfplan"])
+                .await;
+            ws.tenant.clear_requests();
+            b.clear_requests();
+            domain(&mut ws, &b_url);
+            let r = ws
+                .run(&["apply", "-no-color", "-input=false", "tfplan"])
+                .await;
+            let text = flat(&r.all());
+            assert_eq!(r.code, 1, "{tf:?} {step}: {text}");
+            assert!(
+                text.contains("inconsistent final plan"),
+                "{tf:?} {step}: Terraform refuses the plan\n{text}"
+            );
+            if step == "update" {
+                assert!(
+                    text.contains("moves to another tenant")
+                        && text.contains(&a_id)
+                        && text.contains(&b_id)
+                        && text.contains("plan saved"),
+                    "{tf:?} {step}: the provider names both tenants\n{text}"
+                );
+            }
+            assert_eq!(
+                ws.tenant.count("PATCH", SETTINGS),
+                0,
+                "{tf:?} {step}: A written"
+            );
+            assert_eq!(b.count("PATCH", SETTINGS), 0, "{tf:?} {step}: B written");
+            assert_eq!(ws.tenant.stored_minutes(), a_held, "{tf:?} {step}");
+            assert_eq!(b.stored_minutes(), b_before, "{tf:?} {step}");
+            assert_eq!(
+                ws.instances("this"),
+                objects_before,
+                "{tf:?} {step}: the state keeps what it held"
+            );
+        }
+        assert_ne!(
+            ws.tenant.stored_minutes(),
+            a_before,
+            "the update's create reached A"
+        );
+        // A fresh plan with the moved domain still shows the replacement, and so does a
+        // plain apply (which plans again in new provider processes).
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 2, "{tf:?}: {}", r.all());
+        assert!(r.stdout.contains("must be replaced"), "{tf:?}: {}", r.all());
+        let r = ws.apply().await;
+        assert!(
+            r.stdout.contains("1 added, 0 changed, 1 destroyed"),
+            "{tf:?}: {}",
+            r.all()
+        );
+        assert_eq!(b.stored_minutes().session_lifetime, 48 * 60, "{tf:?}");
+    }
+}

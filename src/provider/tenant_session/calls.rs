@@ -79,7 +79,7 @@ pub(super) fn applied(
     };
     let private = PrivateState {
         originals: legacy,
-        plan_claim: None,
+        ..PrivateState::default()
     };
     Applied {
         state,

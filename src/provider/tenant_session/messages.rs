@@ -151,7 +151,25 @@ pub fn moves_tenant_warning(from: &str, to: &str) -> Diagnostic {
         format!(
             "This resource managed tenant {from}; the provider is now configured for {to}. \
              It is replaced: the object of {from} is forgotten ({from} keeps its current \
-             settings, as restore_on_destroy is false) and {to}'s settings are taken over."
+             settings, as restore_on_destroy is false) and {to}'s settings are taken over. \
+             When this comes with Terraform's \"Provider produced inconsistent final plan\" \
+             while applying a plan saved with -out, that plan was made for {from} and the \
+             provider's domain (AUTH0_DOMAIN) differs at apply: nothing was written to either \
+             tenant. Apply it with the environment it was planned with, or plan again."
+        ),
+    )
+}
+
+/// The error of the plan Terraform (1.16+) makes again while applying a saved plan
+/// that was made for another tenant.
+pub fn saved_plan_other_tenant_error(planned_for: &str, configured: &str) -> Diagnostic {
+    error(
+        "Saved plan made for another tenant",
+        format!(
+            "This plan was made for tenant {planned_for}, but the provider is now configured for \
+             {configured}: the provider's domain (AUTH0_DOMAIN) differs between plan and apply. \
+             Nothing was read from or written to either tenant. Apply the plan with the \
+             provider configured as when it was made, or plan again for {configured}."
         ),
     )
 }

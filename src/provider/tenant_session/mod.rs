@@ -163,6 +163,17 @@ impl Resource for TenantSession {
         let legacy = private.legacy_originals();
         let domain = p.domain();
         let prior = req.prior.as_ref();
+        // The plan Terraform (1.16+) makes again while applying a saved plan made for
+        // another tenant.
+        let planned_for = PrivateState::decode(&req.planned_private).planned_for;
+        if let (Some(planned_for), Some(d)) = (&planned_for, &domain) {
+            if !same_tenant(planned_for, d) {
+                return PlanResponse::refused(vec![messages::saved_plan_other_tenant_error(
+                    planned_for,
+                    d,
+                )]);
+            }
+        }
         if let Some(t) = prior.and_then(SessionModel::tenant) {
             let originals = prior.and_then(SessionModel::originals).or(legacy.as_ref());
             p.tenancy.saw_state(t, originals);
@@ -216,6 +227,7 @@ impl Resource for TenantSession {
         let planned_private = PrivateState {
             originals: private.originals,
             plan_claim: Some(token),
+            planned_for: domain.clone(),
         };
         resp.private = Some(planned_private.encode());
         resp.planned = Some(planned);

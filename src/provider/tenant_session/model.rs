@@ -217,6 +217,11 @@ pub struct PrivateState {
     /// (which Terraform hands this private state) is known to be the same resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_claim: Option<u64>,
+    /// The tenant a plan was made for. Terraform 1.16+ hands a plan's private state back
+    /// in the plan it makes again during apply, which can then tell a saved plan applied
+    /// against another tenant (`AUTH0_DOMAIN` changed between plan and apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_for: Option<String>,
 }
 
 impl PrivateState {
@@ -305,6 +310,7 @@ mod tests {
         let p = PrivateState {
             originals: None,
             plan_claim: Some(7),
+            planned_for: Some("t.example".into()),
         };
         assert_eq!(PrivateState::decode(&p.encode()), p);
         assert!(PrivateState::default().encode().is_empty());
