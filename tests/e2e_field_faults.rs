@@ -515,3 +515,85 @@ async fn a_saved_plan_applied_against_another_tenant_writes_nothing() {
         assert_eq!(b.stored_minutes().session_lifetime, 48 * 60, "{tf:?}");
     }
 }
+
+/// `n` provider configurations (aliases `t0`, `t1`, ...) with the given domains, each
+/// with one `auth0_tenant_session` setting `session_lifetime` to 24 + its index.
+fn aliases(domains: &[String]) -> String {
+    let mut out = String::from(
+        "terraform {\n  required_providers {\n    auth0 = { source = \"tfauth0/auth0\" }\n  }\n}\n",
+    );
+    for (i, d) in domains.iter().enumerate() {
+        out.push_str(&format!(
+            "\nprovider \"auth0\" {{\n  alias         = \"t{i}\"\n  domain        = \"{d}\"\n  \
+             client_id     = \"local-client-id\"\n  client_secret = \"local-client-secret\"\n}}\n\n\
+             resource \"auth0_tenant_session\" \"t{i}\" {{\n  provider         = auth0.t{i}\n  \
+             session_lifetime = {}\n}}\n",
+            24 + i
+        ));
+    }
+    out
+}
+
+/// Two provider configurations on one tenant (here two aliases; a module map with a
+/// duplicated tenant is the common way to get there) would flip the tenant on every
+/// apply: the plan is refused as two resources of one configuration are, also when the
+/// two spell the tenant differently (`127.0.0.1`, `localhost`, `[::1]`, case, a
+/// trailing slash). Positive control: the same configurations on two tenants plan,
+/// apply, apply again and apply a saved plan, never refused across the phases of one
+/// configuration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_provider_configurations_on_one_tenant_are_refused() {
+    use local_tenant::{LocalTenant, TenantConfig};
+
+    for tf in terraforms() {
+        let ws = Workspace::new(&tf).await;
+        let url = ws.tenant.url();
+        let port = ws.tenant.addr().port();
+        for (a, b) in [
+            (url.clone(), url.clone()),
+            (url.clone(), format!("http://localhost:{port}")),
+            (format!("http://LOCALHOST:{port}/"), url.clone()),
+        ] {
+            ws.write("main.tf", &aliases(&[a.clone(), b.clone()]));
+            for args in [
+                vec!["plan", "-no-color", "-input=false"],
+                vec!["apply", "-no-color", "-input=false", "-auto-approve"],
+            ] {
+                let r = ws.run(&args).await;
+                let text = flat(&r.all());
+                assert_eq!(r.code, 1, "{tf:?} {a} {b} {args:?}: {text}");
+                assert!(
+                    text.contains("One tenant, two auth0_tenant_session resources")
+                        && text.contains("two (or more) provider configurations"),
+                    "{tf:?} {a} {b} {args:?}: {text}"
+                );
+            }
+        }
+        assert_eq!(
+            ws.tenant.count("PATCH", SETTINGS),
+            0,
+            "{tf:?}: nothing written"
+        );
+        assert!(ws.instances("t0").is_empty() && ws.instances("t1").is_empty());
+
+        // Positive control: two tenants.
+        let other = LocalTenant::start(TenantConfig::default()).await.unwrap();
+        ws.write("main.tf", &aliases(&[url.clone(), other.url()]));
+        ws.apply().await;
+        assert_eq!(ws.tenant.stored_minutes().session_lifetime, 24 * 60);
+        assert_eq!(other.stored_minutes().session_lifetime, 25 * 60);
+        let (code, r) = ws.plan_code().await;
+        assert_eq!(code, 0, "{tf:?}: {}", r.all());
+        ws.write(
+            "main.tf",
+            &aliases(&[url.clone(), other.url()]).replace("= 25", "= 26"),
+        );
+        ws.ok(&["plan", "-no-color", "-input=false", "-out=tfplan"])
+            .await;
+        ws.ok(&["apply", "-no-color", "-input=false", "tfplan"])
+            .await;
+        ws.apply().await;
+        assert_eq!(other.stored_minutes().session_lifetime, 26 * 60);
+        ws.ok(&["destroy", "-no-color", "-auto-approve"]).await;
+    }
+}

@@ -9,6 +9,7 @@
 //! - [`tenant_session`] and [`tenant_session_data_source`] are those types;
 //!   [`provider_config`] is the provider block; [`lifetimes`] the rules of a lifetime.
 
+pub mod claims;
 pub mod credentials;
 pub mod docs;
 pub mod lifetimes;
@@ -163,7 +164,7 @@ impl Auth0Provider {
             validated_plan: Mutex::new(None),
             stop: Stopper(watch::channel(None).0),
             env,
-            tenancy: Tenancy::default(),
+            tenancy: Tenancy::with_shared_claims(claims::Claims::for_this_process()),
         }
     }
 

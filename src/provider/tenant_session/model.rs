@@ -96,10 +96,11 @@ impl SessionModel {
     }
 }
 
-/// Whether two tenant ids (`host[:port]`) name the same tenant. Host names are not case
-/// sensitive.
+/// Whether two tenant ids (`host[:port]`) name the same tenant: the same
+/// [`tenant_key`](crate::provider::tenancy::tenant_key) (host names are not case
+/// sensitive, and every loopback name is one host).
 pub fn same_tenant(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
+    crate::provider::tenancy::tenant_key(a) == crate::provider::tenancy::tenant_key(b)
 }
 
 /// What the tenant held before this resource first managed it: what a destroy with
