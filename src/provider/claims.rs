@@ -31,6 +31,7 @@
 //! promise to. Windows has no such check (the in-process one still applies).
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// A reading of the system's monotonic clock, in nanoseconds.
 pub type Instant = u64;
@@ -62,8 +63,11 @@ fn hex(s: &str) -> String {
 /// This process's claims, in the directory of its parent.
 #[derive(Debug)]
 pub struct Claims {
-    /// The per-parent directory (created at the first claim).
-    dir: PathBuf,
+    /// The per-parent directory: named at the first claim (it reads `/proc`, which a
+    /// process that never plans need not pay for at launch), created then.
+    dir: OnceLock<PathBuf>,
+    /// The parent process the directory is named for, when not named yet.
+    parent: u32,
     /// The directory holding every parent's (private to this user).
     base: PathBuf,
     /// This process: its token, unique among the processes of the machine.
@@ -78,15 +82,14 @@ impl Claims {
         #[cfg(unix)]
         {
             let started = now();
-            let parent = std::os::unix::process::parent_id();
             let uid = rustix::process::getuid().as_raw();
-            let base = std::env::temp_dir().join(format!("tfauth0-claims-{uid}"));
-            Some(Claims::new(
-                base,
-                &parent_key(parent),
-                super::tenancy::token(),
+            Some(Claims {
+                dir: OnceLock::new(),
+                parent: std::os::unix::process::parent_id(),
+                base: std::env::temp_dir().join(format!("tfauth0-claims-{uid}")),
+                me: super::tenancy::token(),
                 started,
-            ))
+            })
         }
         #[cfg(not(unix))]
         {
@@ -98,11 +101,17 @@ impl Claims {
     /// at `started`.
     pub fn new(base: PathBuf, parent_key: &str, me: u64, started: Instant) -> Claims {
         Claims {
-            dir: base.join(parent_key),
+            dir: OnceLock::from(base.join(parent_key)),
+            parent: 0,
             base,
             me,
             started,
         }
+    }
+
+    fn dir(&self) -> &Path {
+        self.dir
+            .get_or_init(|| self.base.join(parent_key(self.parent)))
     }
 
     /// Claims `tenant_key` at `at` for this process; whether another process of the same
@@ -120,13 +129,14 @@ impl Claims {
 
     fn try_claim(&self, tenant_key: &str, at: Instant) -> std::io::Result<bool> {
         self.prepare()?;
+        let dir = self.dir();
         let name = claim_name(tenant_key, self.me);
         // Written aside and renamed, so a reader never sees half a claim.
-        let temp = self.dir.join(format!(".{name}"));
+        let temp = dir.join(format!(".{name}"));
         std::fs::write(&temp, at.to_string())?;
-        std::fs::rename(&temp, self.dir.join(&name))?;
+        std::fs::rename(&temp, dir.join(&name))?;
         let prefix = format!("{}.", hex(tenant_key));
-        for entry in std::fs::read_dir(&self.dir)?.flatten() {
+        for entry in std::fs::read_dir(dir)?.flatten() {
             let other = entry.file_name().to_string_lossy().into_owned();
             if other == name || !other.starts_with(&prefix) {
                 continue;
@@ -144,12 +154,12 @@ impl Claims {
     /// The private base directory and this parent's directory, created on first use;
     /// directories of parents that are gone are removed then.
     fn prepare(&self) -> std::io::Result<()> {
-        if self.dir.is_dir() {
+        if self.dir().is_dir() {
             return Ok(());
         }
         private_dir(&self.base)?;
         sweep(&self.base);
-        match std::fs::create_dir(&self.dir) {
+        match std::fs::create_dir(self.dir()) {
             Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
             _ => Ok(()),
         }

@@ -654,7 +654,7 @@ pub fn configure(
         take(SettingId::ClientAssertionPrivateKey),
         take(SettingId::ClientAssertionSigningAlg),
     )
-    .map_err(|e| vec![config_diag(&e, m, &ignored)])?;
+    .map_err(|e| vec![config_diag(&e, m, &found, &ignored)])?;
     let used: Vec<(SettingId, Source)> = found
         .iter()
         .copied()
@@ -671,7 +671,7 @@ pub fn configure(
     let mut cfg = ClientConfig::new(domain, credentials);
     cfg.audience = take(SettingId::Audience);
     cfg.log_bodies = debug;
-    let client = auth0::Client::new(cfg).map_err(|e| vec![config_diag(&e, m, &ignored)])?;
+    let client = auth0::Client::new(cfg).map_err(|e| vec![config_diag(&e, m, &found, &ignored)])?;
     let configured = Configured {
         domain: client.domain_id(),
         tenant_plan,
@@ -682,9 +682,15 @@ pub fn configure(
 }
 
 /// A client configuration error as a diagnostic, on the attribute when the attribute is
-/// in the configuration (an error about an env var has no config line to point at), saying
-/// which environment variables the block's credentials set aside.
-fn config_diag(e: &auth0::ConfigError, m: &ProviderModel, ignored: &[SettingId]) -> Diagnostic {
+/// in the configuration (an error about an env var has no config line to point at),
+/// naming the credentials found and where each came from (`found`), and the environment
+/// variables the block's credentials set aside (`ignored`).
+fn config_diag(
+    e: &auth0::ConfigError,
+    m: &ProviderModel,
+    found: &[(SettingId, Source)],
+    ignored: &[SettingId],
+) -> Diagnostic {
     let in_config = |name: &str| {
         SETTINGS
             .iter()
@@ -692,6 +698,9 @@ fn config_diag(e: &auth0::ConfigError, m: &ProviderModel, ignored: &[SettingId])
             .is_some_and(|s| m.text(s.id).is_some())
     };
     let mut detail = e.to_string();
+    if !found.is_empty() {
+        detail.push_str(&format!(". Found: {}", sources::describe(found)));
+    }
     if !ignored.is_empty() {
         let vars: Vec<&str> = ignored.iter().map(|id| setting(*id).env).collect();
         detail.push_str(&format!(
@@ -959,7 +968,11 @@ mod tests {
             panic!("client_id without a secret must be refused")
         };
         assert!(
-            d[0].detail.contains("client_secret") && d[0].detail.contains("AUTH0_API_TOKEN"),
+            d[0].detail.contains("client_secret")
+                && d[0]
+                    .detail
+                    .contains("Found: client_id from the provider block")
+                && d[0].detail.contains("Not used: AUTH0_API_TOKEN"),
             "{d:?}"
         );
         // An api_token in the block sets the environment's application aside.

@@ -24,7 +24,7 @@
 //! one tenant two.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
 
 use super::claims::{self, Claims};
@@ -213,8 +213,9 @@ impl Tenancy {
 /// What identifies a tenant whatever the spelling of its domain (`host[:port]`, as the
 /// provider's `domain` and a state's `id` hold it, or a URL): host names are not case
 /// sensitive and may end in a dot; a scheme, a trailing slash and the ports 443 and 80
-/// change nothing; `localhost`, `127.0.0.0/8` and `::1` (also IPv4-mapped) are one host,
-/// `loopback`.
+/// change nothing; `localhost`, `127.0.0.1` and `::1` (also as `::ffff:127.0.0.1`) are
+/// one host, `loopback`. Other addresses of 127.0.0.0/8 stay apart: a server listening on
+/// 127.0.0.1 is not reachable at 127.0.0.2.
 pub fn tenant_key(domain: &str) -> String {
     let d = domain.trim().to_ascii_lowercase();
     let d = match d.find("://") {
@@ -233,10 +234,8 @@ pub fn tenant_key(domain: &str) -> String {
     };
     let host = host.trim_end_matches('.');
     let loopback = match host.parse::<IpAddr>() {
-        Ok(IpAddr::V4(ip)) => ip.is_loopback(),
-        Ok(IpAddr::V6(ip)) => {
-            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
+        Ok(IpAddr::V4(ip)) => ip == Ipv4Addr::LOCALHOST,
+        Ok(IpAddr::V6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped() == Some(Ipv4Addr::LOCALHOST),
         Err(_) => host == "localhost",
     };
     let host = match host.parse::<IpAddr>() {
@@ -287,7 +286,7 @@ mod tests {
             ("http://127.0.0.1:8443/", "127.0.0.1:8443"),
             ("[::ffff:127.0.0.1]:8443", "127.0.0.1:8443"),
             ("::1", "localhost"),
-            ("127.0.0.2:8443", "localhost.:8443"),
+            ("127.0.0.1:8443", "localhost.:8443"),
             ("Tenant.EU.Auth0.com", "tenant.eu.auth0.com."),
             ("tenant.eu.auth0.com:443", "https://tenant.eu.auth0.com/"),
             ("[2001:DB8::1]:8443", "[2001:db8:0::1]:8443"),
@@ -300,6 +299,7 @@ mod tests {
             ("a.example", "b.example"),
             ("a.example:8443", "a.example"),
             ("10.0.0.1:80", "127.0.0.1:80"),
+            ("127.0.0.2:8443", "127.0.0.1:8443"),
         ] {
             assert_ne!(tenant_key(a), tenant_key(b), "{a} and {b}");
         }
