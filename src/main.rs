@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use tfauth0::protocol::{self, logging, server::ServeError, ServeMode};
 use tfauth0::provider::{Auth0Provider, PROVIDER_ADDRESS};
+#[cfg(unix)]
+use tfauth0::provider::{Stop, Stopper};
 
 /// The log target of the process's own lines: Terraform's log shows only `tfauth0::*`
 /// targets (`protocol::logging`), and this binary's default target is its crate name.
@@ -63,14 +65,16 @@ fn main() -> ExitCode {
 async fn run(mode: ServeMode) -> ExitCode {
     let debug = matches!(mode, ServeMode::Debug { .. });
     let shutdown = protocol::side_services::Shutdown::new();
+    let provider = Auth0Provider::new();
     #[cfg(unix)]
     {
-        watch_signals(&shutdown, debug);
+        let parent = std::os::unix::process::parent_id();
+        watch_signals(&shutdown, &provider.stopper(), debug, parent);
         if !debug {
-            exit_with_parent(&shutdown);
+            exit_with_parent(&shutdown, parent);
         }
     }
-    match protocol::server::serve_with_shutdown(Auth0Provider::new(), mode, shutdown).await {
+    match protocol::server::serve_with_shutdown(provider, mode, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(ServeError::NotLaunchedByTerraform) => {
             eprintln!("{}", protocol::handshake::NOT_A_COMMAND);
@@ -83,17 +87,69 @@ async fn run(mode: ServeMode) -> ExitCode {
     }
 }
 
-/// Every signal that would end the process ends it through a clean shutdown, so the
-/// socket directory is removed. SIGINT is the exception in managed mode: Ctrl-C reaches
-/// the whole process group, and Terraform stops the provider with StopProvider instead
-/// (a provider dying mid-apply would lose the state of what it was doing).
+/// How long the provider keeps answering Terraform after SIGTERM, at most: Terraform,
+/// which got the same signal, stops its run, saves the state and shuts the provider down
+/// well within it.
 #[cfg(unix)]
-fn watch_signals(shutdown: &protocol::side_services::Shutdown, debug: bool) {
+const TERM_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// What SIGTERM does.
+#[cfg(unix)]
+#[derive(Debug, PartialEq, Eq)]
+enum OnSigterm {
+    /// Shut down now: in debug mode, or when Terraform is gone (the parent-death signal).
+    ShutDown,
+    /// Stop the Auth0 calls in flight so their RPCs answer Terraform with an
+    /// "Interrupted by SIGTERM" error, keep serving until Terraform shuts the provider
+    /// down, and end after [`TERM_GRACE`] (or a second SIGTERM) whatever happens.
+    StopCallsThenShutDown,
+}
+
+#[cfg(unix)]
+fn on_sigterm(debug: bool, parent_alive: bool) -> OnSigterm {
+    if debug || !parent_alive {
+        OnSigterm::ShutDown
+    } else {
+        OnSigterm::StopCallsThenShutDown
+    }
+}
+
+/// Every signal that would end the process ends it through a clean shutdown, so the
+/// socket directory is removed. In managed mode SIGINT is left to Terraform: Ctrl-C
+/// reaches the whole process group, and Terraform stops the provider with StopProvider
+/// (a provider dying mid-apply would lose the state of what it was doing). SIGTERM, which
+/// a cancelled CI job sends to the whole group too, first ends the calls in flight so
+/// Terraform hears why (see [`OnSigterm`]).
+#[cfg(unix)]
+fn watch_signals(
+    shutdown: &protocol::side_services::Shutdown,
+    stopper: &Stopper,
+    debug: bool,
+    parent: u32,
+) {
     use tokio::signal::unix::{signal, SignalKind};
+    if let Ok(mut term) = signal(SignalKind::terminate()) {
+        let (shutdown, stopper) = (shutdown.clone(), stopper.clone());
+        tokio::spawn(async move {
+            if term.recv().await.is_none() {
+                return;
+            }
+            let parent_alive = std::os::unix::process::parent_id() == parent;
+            if on_sigterm(debug, parent_alive) == OnSigterm::StopCallsThenShutDown {
+                tracing::info!("SIGTERM: interrupting the calls to Auth0 in flight");
+                stopper.stop(Stop::Sigterm);
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::time::sleep(TERM_GRACE) => {}
+                }
+            }
+            tracing::debug!("SIGTERM: shutting down");
+            shutdown.trigger();
+        });
+    }
     let ending = [
         SignalKind::hangup(),
         SignalKind::quit(),
-        SignalKind::terminate(),
         SignalKind::user_defined1(),
         SignalKind::user_defined2(),
         SignalKind::alarm(),
@@ -134,8 +190,7 @@ fn watch_signals(shutdown: &protocol::side_services::Shutdown, debug: bool) {
 /// down like on Shutdown, removing its socket directory. On Linux the kernel sends
 /// SIGTERM when the parent dies (handled above); elsewhere the parent is polled.
 #[cfg(unix)]
-fn exit_with_parent(shutdown: &protocol::side_services::Shutdown) {
-    let parent = std::os::unix::process::parent_id();
+fn exit_with_parent(shutdown: &protocol::side_services::Shutdown, parent: u32) {
     #[cfg(target_os = "linux")]
     {
         let armed =
@@ -157,4 +212,16 @@ fn exit_with_parent(shutdown: &protocol::side_services::Shutdown) {
             }
         }
     });
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigterm_stops_calls_first_only_while_terraform_is_there() {
+        assert_eq!(on_sigterm(false, true), OnSigterm::StopCallsThenShutDown);
+        assert_eq!(on_sigterm(false, false), OnSigterm::ShutDown);
+        assert_eq!(on_sigterm(true, true), OnSigterm::ShutDown);
+    }
 }

@@ -349,3 +349,72 @@ async fn malformed_values_are_diagnostics_not_panics() {
         .into_inner();
     assert!(errors(&r.diagnostics)[0].contains("auth0_nope"));
 }
+
+/// Terraform 1.16+ sends the first plan's private state in the plan it makes again
+/// during apply (`planned_private`). A plan saved for tenant A and applied with the
+/// provider configured for tenant B is then refused by the provider itself, naming both
+/// tenants, for a create and for an update alike; the same tenant plans as before.
+#[tokio::test]
+async fn the_replan_of_a_saved_plan_for_another_tenant_names_both() {
+    let a = LocalTenant::start(TenantConfig::default()).await.unwrap();
+    let b = LocalTenant::start(TenantConfig::default()).await.unwrap();
+    let cfg = SessionModel {
+        session_lifetime: Value::Value(Number::Int(24)),
+        ..Default::default()
+    };
+    let replan =
+        |prior: &Value<SessionModel>, planned_private: Vec<u8>| pb::plan_resource_change::Request {
+            type_name: T.into(),
+            prior_state: dv(prior),
+            proposed_new_state: dv(&Value::Value(cfg.clone())),
+            config: dv(&Value::Value(cfg.clone())),
+            planned_private,
+            ..Default::default()
+        };
+    // The first plan, against A.
+    let mut on_a = configured(&a).await;
+    let first = plan(&mut on_a, &Value::Null, &cfg).await;
+    assert!(errors(&first.diagnostics).is_empty());
+    // An update's prior: A's object.
+    let a_object = decode(&first.planned_state)
+        .as_option()
+        .map(|p| SessionModel {
+            session_lifetime_in_minutes: Value::Value(Number::Int(1440)),
+            ..p.clone()
+        });
+    for prior in [Value::Null, Value::Value(a_object.clone().unwrap())] {
+        // Applied on B: the re-plan is refused.
+        let mut on_b = configured(&b).await;
+        let r = on_b
+            .plan_resource_change(replan(&prior, first.planned_private.clone()))
+            .await
+            .unwrap()
+            .into_inner();
+        let e = errors(&r.diagnostics);
+        let (a_id, b_id) = (
+            a.url().trim_start_matches("http://").to_string(),
+            b.url().trim_start_matches("http://").to_string(),
+        );
+        assert!(
+            e.len() == 1
+                && e[0].contains("Saved plan made for another tenant")
+                && e[0].contains(&a_id)
+                && e[0].contains(&b_id),
+            "{e:?}"
+        );
+        assert!(r.planned_state.is_none());
+        // Positive control: on A, the same re-plan plans.
+        let mut again_on_a = configured(&a).await;
+        let r = again_on_a
+            .plan_resource_change(replan(&prior, first.planned_private.clone()))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(errors(&r.diagnostics).is_empty(), "{:?}", r.diagnostics);
+        assert!(r.planned_state.is_some());
+    }
+    assert!(
+        a.requests().is_empty() && b.requests().is_empty(),
+        "plans call nothing"
+    );
+}

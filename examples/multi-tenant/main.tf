@@ -1,4 +1,11 @@
 # One policy, three tenants: dev and stage are relaxed, prod is strict.
+#
+# One provider configuration per tenant, and each tenant once: two configurations with
+# the same domain (a copied alias, a map of tenants with a duplicate) would flip the
+# tenant between their values on every apply. The provider refuses such a plan when it
+# sees both configurations' provider processes at work (Linux and macOS; not on Windows,
+# and not when Terraform starts one configuration's provider only after the other has
+# planned), so keep the domains unique rather than rely on it.
 terraform {
   required_providers {
     auth0 = {

@@ -54,6 +54,16 @@ pub struct Pair {
     pub what: &'static str,
 }
 
+impl Pair {
+    /// The attribute of this lifetime written in `spelling`.
+    pub fn attr(&self, spelling: Spelling) -> &'static str {
+        match spelling {
+            Spelling::Hours => self.hours_attr,
+            Spelling::Minutes => self.minutes_attr,
+        }
+    }
+}
+
 /// The four lifetimes, in the API's order: the one table the schema, validation, plan
 /// and docs read.
 pub const PAIRS: [Pair; 4] = [
@@ -582,6 +592,8 @@ mod tests {
     fn table_rows_match_their_lifetime() {
         for l in Lifetime::ALL {
             assert_eq!(pair(l).lifetime, l);
+            assert_eq!(pair(l).attr(Spelling::Hours), pair(l).hours_attr);
+            assert_eq!(pair(l).attr(Spelling::Minutes), pair(l).minutes_attr);
             assert_eq!(pair(l).hours_attr, l.field());
             assert_eq!(pair(l).minutes_attr, format!("{}_in_minutes", l.field()));
         }

@@ -9,6 +9,8 @@
 //! - [`tenant_session`] and [`tenant_session_data_source`] are those types;
 //!   [`provider_config`] is the provider block; [`lifetimes`] the rules of a lifetime.
 
+pub mod claims;
+pub mod credentials;
 pub mod docs;
 pub mod lifetimes;
 pub mod provider_config;
@@ -35,11 +37,46 @@ use tenancy::Tenancy;
 /// The provider's address in the public registry layout, used by `--debug`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/tfauth0/auth0";
 
+/// Why the provider stopped its Auth0 calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Terraform's StopProvider: Terraform was interrupted (Ctrl-C, or a SIGTERM it got).
+    Requested,
+    /// The provider process received SIGTERM: a cancelled CI job signals Terraform's whole
+    /// process group, providers included.
+    Sigterm,
+}
+
+/// What an Auth0 call does to the tenant, for the message of one that was interrupted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    Read,
+    Write,
+}
+
+/// Stops the provider's Auth0 calls from outside the RPCs (the signal handler): calls in
+/// flight end with an "Interrupted" error, and later ones fail at once. The first reason
+/// given is kept.
+#[derive(Clone)]
+pub struct Stopper(watch::Sender<Option<Stop>>);
+
+impl Stopper {
+    pub fn stop(&self, why: Stop) {
+        self.0.send_if_modified(|s| {
+            let first = s.is_none();
+            if first {
+                *s = Some(why);
+            }
+            first
+        });
+    }
+}
+
 pub struct Auth0Provider {
     configured: Mutex<Option<Arc<Configured>>>,
     /// tenant_plan seen by ValidateProviderConfig, for warnings at validate time.
     validated_plan: Mutex<Option<TenantPlan>>,
-    stop: watch::Sender<bool>,
+    stop: Stopper,
     env: Box<dyn Env + Send + Sync>,
     /// What this process has seen of each tenant (see [`tenancy`]).
     pub(crate) tenancy: Tenancy,
@@ -59,12 +96,18 @@ impl Default for Auth0Provider {
     }
 }
 
-fn api_diag(e: &ApiError) -> Diagnostic {
+/// A failed call as a diagnostic. `credentials` names the credentials in use and where
+/// each came from, for the errors about them.
+fn api_diag(e: &ApiError, credentials: Option<&str>) -> Diagnostic {
+    let creds = |lead: &str, join: &str| match credentials {
+        Some(c) => format!("{lead}{join}{c}"),
+        None => lead.to_string(),
+    };
     // Whatever went wrong at the token endpoint, the user's question is "why no token?".
     let summary = match e.kind {
-        _ if e.at_token_endpoint() => "Could not get an Auth0 access token".to_string(),
-        ApiErrorKind::Unauthorized => "Auth0 rejected the credentials".into(),
-        ApiErrorKind::Forbidden => "Auth0 refused the request (missing permission)".into(),
+        _ if e.at_token_endpoint() => creds("Could not get an Auth0 access token", " with "),
+        ApiErrorKind::Unauthorized => creds("Auth0 rejected the credentials", ": "),
+        ApiErrorKind::Forbidden => creds("Auth0 refused the request (missing permission)", ": "),
         ApiErrorKind::BadRequest if e.method == "PATCH" => "Auth0 rejected the settings".into(),
         ApiErrorKind::BadRequest => "Auth0 rejected the request".into(),
         ApiErrorKind::Refused => match e.status {
@@ -82,12 +125,32 @@ fn api_diag(e: &ApiError) -> Diagnostic {
     error(summary, e.to_string())
 }
 
-fn stopped_diag() -> Diagnostic {
-    error(
-        "Interrupted",
-        "Terraform asked the provider to stop (Ctrl-C) before Auth0 answered. The change may or may not \
-         have reached the tenant; the next plan reads the tenant and shows what it holds.",
-    )
+/// The error of a call stopped for `why`: `in_flight` when it had started (a PATCH may
+/// have reached Auth0), else it was never sent.
+fn stopped_diag(why: Stop, kind: CallKind, in_flight: bool) -> Diagnostic {
+    let (summary, cause) = match why {
+        Stop::Requested => (
+            "Interrupted",
+            "Terraform asked the provider to stop (Ctrl-C, or a SIGTERM sent to Terraform)",
+        ),
+        Stop::Sigterm => (
+            "Interrupted by SIGTERM",
+            "The provider received SIGTERM (a cancelled CI job sends it to Terraform and its \
+             providers alike)",
+        ),
+    };
+    let outcome = match (in_flight, kind) {
+        (true, CallKind::Write) => {
+            "before Auth0 answered its PATCH. The PATCH may or may not have reached the tenant; \
+             the next plan reads the tenant and shows what it holds."
+        }
+        (true, CallKind::Read) => {
+            "before Auth0 answered a read of the tenant's settings. Nothing was changed in the \
+             tenant."
+        }
+        (false, _) => "before this call to Auth0 was made. Nothing was sent to the tenant.",
+    };
+    error(summary, format!("{cause} {outcome}"))
 }
 
 impl Auth0Provider {
@@ -99,9 +162,9 @@ impl Auth0Provider {
         Auth0Provider {
             configured: Mutex::new(None),
             validated_plan: Mutex::new(None),
-            stop: watch::channel(false).0,
+            stop: Stopper(watch::channel(None).0),
             env,
-            tenancy: Tenancy::default(),
+            tenancy: Tenancy::with_shared_claims(claims::Claims::for_this_process()),
         }
     }
 
@@ -148,30 +211,36 @@ impl Auth0Provider {
             .unwrap_or_else(|p| p.into_inner()) = plan;
     }
 
-    /// Runs an API call unless or until Terraform asks the provider to stop.
+    /// Runs an API call unless or until the provider is stopped.
     pub(crate) async fn call<T>(
         &self,
+        kind: CallKind,
         fut: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, Diagnostic> {
-        self.call_tracked(fut).await.map_err(|f| f.diag)
+        self.call_tracked(kind, fut).await.map_err(|f| f.diag)
     }
 
     /// [`Self::call`], saying whether a failed call may still have changed the tenant.
     pub(crate) async fn call_tracked<T>(
         &self,
+        kind: CallKind,
         fut: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, Failed> {
-        let mut stop = self.stop.subscribe();
-        if *stop.borrow() {
+        let credentials = self.configured().ok().and_then(|c| c.credentials.clone());
+        let mut stop = self.stop.0.subscribe();
+        let stopped_before = *stop.borrow();
+        if let Some(why) = stopped_before {
             return Err(Failed {
-                diag: stopped_diag(),
+                diag: stopped_diag(why, kind, false),
                 maybe_applied: false,
             });
         }
+        let write = kind == CallKind::Write;
         tokio::select! {
             r = fut => r.map_err(|e| Failed {
-                diag: api_diag(&e),
-                maybe_applied: !e.at_token_endpoint()
+                diag: api_diag(&e, credentials.as_deref()),
+                maybe_applied: write
+                    && !e.at_token_endpoint()
                     && matches!(
                         e.kind,
                         ApiErrorKind::Server
@@ -180,12 +249,76 @@ impl Auth0Provider {
                             | ApiErrorKind::InvalidResponse
                     ),
             }),
-            _ = stop.wait_for(|s| *s) => Err(Failed { diag: stopped_diag(), maybe_applied: true }),
+            why = stop.wait_for(Option::is_some) => {
+                let why = why.ok().and_then(|w| *w).unwrap_or(Stop::Requested);
+                Err(Failed { diag: stopped_diag(why, kind, true), maybe_applied: write })
+            }
         }
+    }
+
+    /// A handle that stops this provider's Auth0 calls (for the SIGTERM handler).
+    pub fn stopper(&self) -> Stopper {
+        self.stop.clone()
     }
 
     /// StopProvider: cancel every call in flight, and refuse new ones.
     fn stop(&self) {
-        self.stop.send_replace(true);
+        self.stop.stop(Stop::Requested);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interrupted_call_says_why_and_whether_the_tenant_may_have_changed() {
+        for why in [Stop::Requested, Stop::Sigterm] {
+            let d = stopped_diag(why, CallKind::Write, true);
+            assert!(d.summary.starts_with("Interrupted"), "{d:?}");
+            assert!(d.detail.contains("may or may not have reached"), "{d:?}");
+            let d = stopped_diag(why, CallKind::Read, true);
+            assert!(d.detail.contains("Nothing was changed"), "{d:?}");
+            for kind in [CallKind::Read, CallKind::Write] {
+                let d = stopped_diag(why, kind, false);
+                assert!(d.detail.contains("Nothing was sent"), "{d:?}");
+            }
+        }
+        assert!(stopped_diag(Stop::Sigterm, CallKind::Write, true)
+            .summary
+            .contains("SIGTERM"));
+        assert!(stopped_diag(Stop::Requested, CallKind::Write, true)
+            .detail
+            .contains("Ctrl-C"));
+    }
+
+    #[tokio::test]
+    async fn the_first_reason_to_stop_is_kept() {
+        let p = Auth0Provider::new();
+        p.stopper().stop(Stop::Sigterm);
+        p.stop();
+        let never = std::future::pending::<Result<(), ApiError>>();
+        let f = p.call_tracked(CallKind::Write, never).await.unwrap_err();
+        assert!(f.diag.summary.contains("SIGTERM"), "{:?}", f.diag);
+        assert!(!f.maybe_applied, "stopped before it was sent");
+    }
+
+    #[tokio::test]
+    async fn a_stop_ends_a_call_in_flight() {
+        let p = Auth0Provider::new();
+        let stopper = p.stopper();
+        let never = std::future::pending::<Result<(), ApiError>>();
+        let call = p.call_tracked(CallKind::Write, never);
+        let stop = async {
+            tokio::task::yield_now().await;
+            stopper.stop(Stop::Sigterm);
+        };
+        let (r, ()) = tokio::join!(call, stop);
+        let f = r.unwrap_err();
+        assert!(
+            f.maybe_applied && f.diag.summary.contains("SIGTERM"),
+            "{:?}",
+            f.diag
+        );
     }
 }

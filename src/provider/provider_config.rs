@@ -6,6 +6,7 @@
 use serde::Deserialize;
 use tf_provider::value::Value;
 
+use super::credentials::{self as sources, CredentialGroup, Source};
 use super::lifetimes::TenantPlan;
 use super::schema::{Attr, BlockSchema, Mode, Ty};
 use crate::auth0::{self, ClientConfig, Credentials};
@@ -114,8 +115,8 @@ pub const SETTINGS: [Setting; 12] = [
         env: "AUTH0_API_TOKEN",
         kind: Kind::Secret,
         credential: true,
-        description: "A static Management API access token; wins over client credentials, but cannot be \
-            refreshed when it expires.",
+        description: "A static Management API access token; wins over client credentials set in the same \
+            place (the block, or the environment), but cannot be refreshed when it expires.",
     },
     Setting {
         id: SettingId::ClientAssertionPrivateKey,
@@ -235,6 +236,15 @@ impl ProviderModel {
         }
     }
 
+    /// Whether the block sets a text setting: a known, non-empty value or one known only
+    /// at apply.
+    fn in_block(&self, id: SettingId) -> bool {
+        match self.value(id) {
+            SettingValue::Text(v) => known(v).is_some() || v.is_unknown(),
+            SettingValue::Flag(_) => false,
+        }
+    }
+
     /// A flag's value, when the configuration gives a known one.
     fn flag(&self, id: SettingId) -> Option<bool> {
         match self.value(id) {
@@ -277,7 +287,8 @@ pub fn schema() -> BlockSchema {
         version: 0,
         description:
             "Manages an Auth0 tenant's session lifetimes through the Auth0 Management API. \
-            Credentials come from this block or the AUTH0_* environment variables; a static \
+            Credentials come from this block or the AUTH0_* environment variables; credentials \
+            written in the block beat those of the environment, and within one of them a static \
             `api_token` wins over client credentials, which win over a private key JWT."
                 .into(),
         attrs,
@@ -433,6 +444,9 @@ pub struct Configured {
     pub tenant_plan: Option<TenantPlan>,
     /// None while `dynamic_credentials` lets the credentials be unknown (plan only).
     client: Option<auth0::Client>,
+    /// The credentials the client uses and where each came from, for messages
+    /// ("client_id and client_secret from the provider block").
+    pub credentials: Option<String>,
 }
 
 impl Configured {
@@ -459,14 +473,37 @@ pub fn env_tenant_plan(env: &dyn Env) -> Option<TenantPlan> {
         .and_then(|p| TenantPlan::parse(&p))
 }
 
-/// The value of a setting from the configuration or its environment variable: Ok(None)
-/// when neither gives one; Err(()) when the configuration's value is unknown.
-fn resolve_text(m: &ProviderModel, s: &Setting, env: &dyn Env) -> Result<Option<String>, ()> {
+/// The value of a setting and where it came from: the configuration, else its
+/// environment variable where the block's credentials allow it (`block_groups`, see
+/// [`sources`]); Ok(None) when neither gives one; Err(()) when the configuration's value
+/// is unknown.
+fn resolve_text(
+    m: &ProviderModel,
+    s: &Setting,
+    env: &dyn Env,
+    block_groups: &[CredentialGroup],
+) -> Result<Option<(String, Source)>, ()> {
     match m.value(s.id) {
-        SettingValue::Text(Value::Value(v)) if !v.is_empty() => Ok(Some(v.clone())),
+        SettingValue::Text(Value::Value(v)) if !v.is_empty() => {
+            Ok(Some((v.clone(), Source::Block)))
+        }
         SettingValue::Text(Value::Unknown) | SettingValue::Flag(Value::Unknown) => Err(()),
-        _ => Ok(env.get(s.env)),
+        _ if !sources::env_allowed(s.id, block_groups) => Ok(None),
+        _ => Ok(env.get(s.env).map(|v| (v, Source::Env))),
     }
+}
+
+/// The credential groups the block sets (known or not yet known).
+fn block_groups(m: &ProviderModel) -> Vec<CredentialGroup> {
+    let mut groups = Vec::new();
+    for s in &SETTINGS {
+        if let Some(g) = s.id.credential_group().filter(|_| m.in_block(s.id)) {
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+    }
+    groups
 }
 
 /// A flag from the configuration or its environment variable (false when neither).
@@ -507,12 +544,24 @@ pub fn configure(
     {
         diags.push(cli_login_error(true));
     }
+    let groups = block_groups(m);
+    // The environment's credentials the block's set aside.
+    let ignored: Vec<SettingId> = SETTINGS
+        .iter()
+        .filter(|s| !m.in_block(s.id) && !sources::env_allowed(s.id, &groups))
+        .filter(|s| env.get(s.env).is_some())
+        .map(|s| s.id)
+        .collect();
     let mut texts = std::collections::HashMap::new();
+    let mut found: Vec<(SettingId, Source)> = Vec::new();
     let mut pending = false;
     for s in SETTINGS.iter().filter(|s| s.kind != Kind::Flag) {
-        match resolve_text(m, s, env) {
-            Ok(Some(v)) => {
+        match resolve_text(m, s, env, &groups) {
+            Ok(Some((v, source))) => {
                 texts.insert(s.id, v);
+                if s.id.credential_group().is_some() {
+                    found.push((s.id, source));
+                }
             }
             Ok(None) => {}
             Err(()) if s.credential && dynamic => pending = true,
@@ -594,6 +643,7 @@ pub fn configure(
             domain: endpoint.domain_id,
             tenant_plan,
             client: None,
+            credentials: None,
         };
         return Ok((configured, diags));
     }
@@ -604,31 +654,64 @@ pub fn configure(
         take(SettingId::ClientAssertionPrivateKey),
         take(SettingId::ClientAssertionSigningAlg),
     )
-    .map_err(|e| vec![config_diag(&e, m)])?;
+    .map_err(|e| vec![config_diag(&e, m, &found, &ignored)])?;
+    let used: Vec<(SettingId, Source)> = found
+        .iter()
+        .copied()
+        .filter(|(id, _)| sources::settings_of(&credentials).contains(id))
+        .collect();
+    let present: Vec<(SettingId, Source)> = found
+        .iter()
+        .copied()
+        .chain(ignored.iter().map(|id| (*id, Source::Env)))
+        .collect();
+    diags.extend(sources::mixed_credentials_warning(
+        &present, &used, &ignored,
+    ));
     let mut cfg = ClientConfig::new(domain, credentials);
     cfg.audience = take(SettingId::Audience);
     cfg.log_bodies = debug;
-    let client = auth0::Client::new(cfg).map_err(|e| vec![config_diag(&e, m)])?;
+    let client = auth0::Client::new(cfg).map_err(|e| vec![config_diag(&e, m, &found, &ignored)])?;
     let configured = Configured {
         domain: client.domain_id(),
         tenant_plan,
         client: Some(client),
+        credentials: Some(sources::describe(&used)),
     };
     Ok((configured, diags))
 }
 
 /// A client configuration error as a diagnostic, on the attribute when the attribute is
-/// in the configuration (an error about an env var has no config line to point at).
-fn config_diag(e: &auth0::ConfigError, m: &ProviderModel) -> Diagnostic {
+/// in the configuration (an error about an env var has no config line to point at),
+/// naming the credentials found and where each came from (`found`), and the environment
+/// variables the block's credentials set aside (`ignored`).
+fn config_diag(
+    e: &auth0::ConfigError,
+    m: &ProviderModel,
+    found: &[(SettingId, Source)],
+    ignored: &[SettingId],
+) -> Diagnostic {
     let in_config = |name: &str| {
         SETTINGS
             .iter()
             .find(|s| s.name == name)
             .is_some_and(|s| m.text(s.id).is_some())
     };
+    let mut detail = e.to_string();
+    if !found.is_empty() {
+        detail.push_str(&format!(". Found: {}", sources::describe(found)));
+    }
+    if !ignored.is_empty() {
+        let vars: Vec<&str> = ignored.iter().map(|id| setting(*id).env).collect();
+        detail.push_str(&format!(
+            ". Not used: {}, because credentials written in the provider block take precedence \
+             over the environment.",
+            vars.join(", ")
+        ));
+    }
     match e.attribute {
-        Some(a) if in_config(a) => attr_error(a, "Invalid provider configuration", e.to_string()),
-        _ => error("Invalid provider configuration", e.to_string()),
+        Some(a) if in_config(a) => attr_error(a, "Invalid provider configuration", detail),
+        _ => error("Invalid provider configuration", detail),
     }
 }
 
@@ -849,6 +932,83 @@ mod tests {
         assert_eq!(c.tenant_plan, Some(TenantPlan::Enterprise));
         assert_eq!(c.domain, "127.0.0.1:9");
         assert_eq!(c.client().unwrap().token_requests(), 0);
+    }
+
+    #[test]
+    fn credentials_in_the_block_beat_the_environment() {
+        let block = model(&[
+            ("domain", "t.example.invalid"),
+            ("client_id", "id"),
+            ("client_secret", "secret"),
+        ]);
+        let stale = MapEnv(HashMap::from([("AUTH0_API_TOKEN", "stale")]));
+        let (c, warnings) = configure(&block, &stale).ok().unwrap();
+        assert_eq!(
+            c.credentials.as_deref(),
+            Some("client_id and client_secret from the provider block")
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].detail.contains("AUTH0_API_TOKEN is not used"),
+            "{warnings:?}"
+        );
+        // The block's client_id takes its secret from the environment, still not the token.
+        let env = MapEnv(HashMap::from([
+            ("AUTH0_API_TOKEN", "stale"),
+            ("AUTH0_CLIENT_SECRET", "secret"),
+        ]));
+        let id_only = model(&[("domain", "t.example.invalid"), ("client_id", "id")]);
+        let (c, _) = configure(&id_only, &env).ok().unwrap();
+        assert_eq!(
+            c.credentials.as_deref(),
+            Some("client_id from the provider block and client_secret from AUTH0_CLIENT_SECRET")
+        );
+        // Incomplete in the block: an error, saying the token was set aside.
+        let Err(d) = configure(&id_only, &stale) else {
+            panic!("client_id without a secret must be refused")
+        };
+        assert!(
+            d[0].detail.contains("client_secret")
+                && d[0]
+                    .detail
+                    .contains("Found: client_id from the provider block")
+                && d[0].detail.contains("Not used: AUTH0_API_TOKEN"),
+            "{d:?}"
+        );
+        // An api_token in the block sets the environment's application aside.
+        let token = model(&[("domain", "t.example.invalid"), ("api_token", "t")]);
+        let env = MapEnv(HashMap::from([
+            ("AUTH0_CLIENT_ID", "id"),
+            ("AUTH0_CLIENT_SECRET", "secret"),
+        ]));
+        let (c, warnings) = configure(&token, &env).ok().unwrap();
+        assert_eq!(
+            c.credentials.as_deref(),
+            Some("the api_token from the provider block")
+        );
+        assert!(
+            warnings[0].detail.contains("AUTH0_CLIENT_SECRET"),
+            "{warnings:?}"
+        );
+        // Within the environment the existing order: the token wins, with a warning.
+        let domain_only = model(&[("domain", "t.example.invalid")]);
+        let both = MapEnv(HashMap::from([
+            ("AUTH0_API_TOKEN", "t"),
+            ("AUTH0_CLIENT_ID", "id"),
+            ("AUTH0_CLIENT_SECRET", "secret"),
+        ]));
+        let (c, warnings) = configure(&domain_only, &both).ok().unwrap();
+        assert_eq!(
+            c.credentials.as_deref(),
+            Some("the api_token from AUTH0_API_TOKEN")
+        );
+        assert!(
+            warnings[0].detail.contains("Within one source"),
+            "{warnings:?}"
+        );
+        // Positive control: one kind from one place, no warning.
+        let (_, warnings) = configure(&block, &MapEnv(HashMap::new())).ok().unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

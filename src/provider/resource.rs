@@ -149,6 +149,9 @@ pub struct PlanRequest<M> {
     pub prior: Option<M>,
     pub config: M,
     pub prior_private: Vec<u8>,
+    /// The private state the first plan of this change returned, when Terraform sends
+    /// it: from 1.16, in the plan it makes again during apply. Empty otherwise.
+    pub planned_private: Vec<u8>,
 }
 
 #[derive(Default)]

@@ -16,10 +16,18 @@
 //! - **May a destroy restore?** Not once another object has written new values into the
 //!   tenant in this process: that is the replacement of a `create_before_destroy`, and a
 //!   restore would overwrite what it just applied.
+//!
+//! Two provider configurations on one tenant are two processes: their plans' claims also
+//! go to the files of [`super::claims`], shared by the provider processes of one
+//! Terraform process. Tenants are compared by [`tenant_key`], so `localhost`,
+//! `127.0.0.1` and `[::1]`, case, default ports and trailing dots or slashes do not make
+//! one tenant two.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
 
+use super::claims::{self, Claims};
 use super::tenant_session::OriginalSettings;
 use crate::protocol::diagnostics::error;
 use crate::protocol::tfplugin6::Diagnostic;
@@ -29,6 +37,8 @@ use crate::protocol::tfplugin6::Diagnostic;
 pub enum Conflict {
     /// Two resources would manage the tenant's settings.
     TwoResources,
+    /// Two provider configurations (two processes) plan resources for the tenant.
+    TwoConfigurations,
     /// One resource is destroyed with `restore_on_destroy` while a new one takes the
     /// tenant over (a rename without a `moved` block): Terraform may run the two in either
     /// order, and the restore could land last.
@@ -48,6 +58,18 @@ impl Conflict {
                      Keep one resource per tenant. To manage several tenants, give each its own provider \
                      configuration (alias) and one resource. count and for_each over the same provider \
                      create several resources for one tenant."
+                ),
+            ),
+            Conflict::TwoConfigurations => error(
+                "One tenant, two auth0_tenant_session resources",
+                format!(
+                    "The session settings of one tenant can be managed by one resource only, and this \
+                     configuration plans auth0_tenant_session objects for {tenant} with two (or more) \
+                     provider configurations that point at it (two aliases, or module instances \
+                     each given its own provider with the same domain): every apply would flip \
+                     the tenant between their values. Keep one resource per tenant: remove the \
+                     duplicate tenant from the map or list the configurations come from, or give \
+                     each provider configuration its own tenant."
                 ),
             ),
             Conflict::RestoreWhileTakenOver => error(
@@ -86,12 +108,23 @@ pub struct Tenancy {
     /// Whether any apply ran in this process (so it is the apply phase: its destroys of
     /// deposed objects are planned after their replacements were created).
     applied: Mutex<bool>,
+    /// The claims this process shares with the other provider processes of its
+    /// Terraform process; `None` in unit tests and where the platform has none.
+    shared: Option<Claims>,
 }
 
 impl Tenancy {
+    /// The registry of a provider process, sharing its claims with its siblings.
+    pub fn with_shared_claims(shared: Option<Claims>) -> Tenancy {
+        Tenancy {
+            shared,
+            ..Tenancy::default()
+        }
+    }
+
     fn with<T>(&self, tenant: &str, f: impl FnOnce(&mut Seen) -> T) -> T {
         let mut map = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
-        f(map.entry(tenant.to_ascii_lowercase()).or_default())
+        f(map.entry(tenant_key(tenant)).or_default())
     }
 
     fn applied(&self) -> bool {
@@ -114,6 +147,18 @@ impl Tenancy {
     /// A plan that would manage `tenant`, identified by `token`; `creates` when it
     /// creates a new object rather than updating or replacing one already planned.
     pub fn claim(&self, tenant: &str, token: u64, creates: bool) -> Result<(), Conflict> {
+        self.claim_here(tenant, token, creates)?;
+        #[cfg(unix)]
+        if let Some(shared) = &self.shared {
+            if shared.claim(&tenant_key(tenant), claims::now()) {
+                return Err(Conflict::TwoConfigurations);
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::claim`] among this process's plans.
+    fn claim_here(&self, tenant: &str, token: u64, creates: bool) -> Result<(), Conflict> {
         let applied = self.applied();
         self.with(tenant, |s| {
             if s.claims.iter().any(|t| *t != token) {
@@ -165,6 +210,45 @@ impl Tenancy {
     }
 }
 
+/// What identifies a tenant whatever the spelling of its domain (`host[:port]`, as the
+/// provider's `domain` and a state's `id` hold it, or a URL): host names are not case
+/// sensitive and may end in a dot; a scheme, a trailing slash and the ports 443 and 80
+/// change nothing; `localhost`, `127.0.0.1` and `::1` (also as `::ffff:127.0.0.1`) are
+/// one host, `loopback`. Other addresses of 127.0.0.0/8 stay apart: a server listening on
+/// 127.0.0.1 is not reachable at 127.0.0.2.
+pub fn tenant_key(domain: &str) -> String {
+    let d = domain.trim().to_ascii_lowercase();
+    let d = match d.find("://") {
+        Some(i) => &d[i + 3..],
+        None => &d[..],
+    };
+    let d = d.trim_end_matches('/');
+    let (host, port) = match d.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        Some((host, rest)) => (host, rest.strip_prefix(':')),
+        // An IPv6 address without brackets has no port.
+        None if d.parse::<IpAddr>().is_ok() => (d, None),
+        None => match d.rsplit_once(':') {
+            Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
+            _ => (d, None),
+        },
+    };
+    let host = host.trim_end_matches('.');
+    let loopback = match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip == Ipv4Addr::LOCALHOST,
+        Ok(IpAddr::V6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped() == Some(Ipv4Addr::LOCALHOST),
+        Err(_) => host == "localhost",
+    };
+    let host = match host.parse::<IpAddr>() {
+        _ if loopback => "loopback".to_string(),
+        Ok(ip) => ip.to_string(),
+        Err(_) => host.to_string(),
+    };
+    match port.map(|p| p.trim_start_matches('0')) {
+        None | Some("443") | Some("80") => host,
+        Some(p) => format!("{host}:{p}"),
+    }
+}
+
 /// A fresh claim token: unique among this process's plans and, with odds of 2^-64
 /// against, those of other processes whose tokens arrive in private state.
 ///
@@ -192,6 +276,37 @@ mod tests {
         let t = Tenancy::default();
         assert_eq!(t.claim("a", 1, true), Ok(()));
         assert_eq!(t.claim("a", 2, true), Err(Conflict::TwoResources));
+    }
+
+    #[test]
+    fn one_tenant_has_one_key_whatever_the_spelling() {
+        for (a, b) in [
+            ("127.0.0.1:8443", "localhost:8443"),
+            ("[::1]:8443", "LOCALHOST:8443"),
+            ("http://127.0.0.1:8443/", "127.0.0.1:8443"),
+            ("[::ffff:127.0.0.1]:8443", "127.0.0.1:8443"),
+            ("::1", "localhost"),
+            ("127.0.0.1:8443", "localhost.:8443"),
+            ("Tenant.EU.Auth0.com", "tenant.eu.auth0.com."),
+            ("tenant.eu.auth0.com:443", "https://tenant.eu.auth0.com/"),
+            ("[2001:DB8::1]:8443", "[2001:db8:0::1]:8443"),
+        ] {
+            assert_eq!(tenant_key(a), tenant_key(b), "{a} and {b}");
+        }
+        for (a, b) in [
+            ("127.0.0.1:8443", "127.0.0.1:8444"),
+            ("localhost:8443", "localhost"),
+            ("a.example", "b.example"),
+            ("a.example:8443", "a.example"),
+            ("10.0.0.1:80", "127.0.0.1:80"),
+            ("127.0.0.2:8443", "127.0.0.1:8443"),
+        ] {
+            assert_ne!(tenant_key(a), tenant_key(b), "{a} and {b}");
+        }
+        // The in-process check compares keys.
+        let t = Tenancy::default();
+        assert_eq!(t.claim("127.0.0.1:9", 1, true), Ok(()));
+        assert_eq!(t.claim("localhost:9", 2, true), Err(Conflict::TwoResources));
     }
 
     #[test]

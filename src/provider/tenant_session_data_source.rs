@@ -8,7 +8,7 @@ use super::provider_config::Configured;
 use super::resource::DataSource;
 use super::schema::{Attr, BlockSchema, Mode, Ty};
 use super::tenant_session::TYPE_NAME;
-use super::Auth0Provider;
+use super::{Auth0Provider, CallKind};
 use crate::auth0::SessionSettings;
 use crate::protocol::codec::Number;
 use crate::protocol::tfplugin6::Diagnostic;
@@ -113,7 +113,9 @@ impl DataSource for TenantSessionData {
         _config: SessionDataModel,
     ) -> Result<SessionDataModel, Diagnostic> {
         let client = c.client()?;
-        let settings = p.call(client.read_session_settings()).await?;
+        let settings = p
+            .call(CallKind::Read, client.read_session_settings())
+            .await?;
         Ok(from_settings(&settings, &c.domain))
     }
 }

@@ -245,6 +245,7 @@ impl<R: Resource> ResourceRpc for R {
             prior,
             config,
             prior_private: req.prior_private,
+            planned_private: req.planned_private,
         };
         let out = Resource::plan(self, p, plan);
         resp.diagnostics = out.diagnostics;

@@ -9,7 +9,7 @@ use crate::auth0::{Client, SessionSettings};
 use crate::protocol::tfplugin6::Diagnostic;
 use crate::provider::provider_config::Configured;
 use crate::provider::resource::Applied;
-use crate::provider::{Auth0Provider, Failed};
+use crate::provider::{Auth0Provider, CallKind, Failed};
 
 /// One read of the configured tenant's settings.
 pub(super) async fn read_tenant(
@@ -17,7 +17,7 @@ pub(super) async fn read_tenant(
     c: &Configured,
 ) -> Result<SessionSettings, Diagnostic> {
     let client = c.client()?;
-    p.call(client.read_session_settings()).await
+    p.call(CallKind::Read, client.read_session_settings()).await
 }
 
 /// Sends the configuration, one PATCH of every configured value (or one read when it
@@ -35,9 +35,12 @@ pub(super) async fn send_configuration(
     let body = configured_update(cfg);
     let actual = match (body.is_empty(), already_read) {
         (true, Some(s)) => s,
-        (true, None) => p.call_tracked(client.read_session_settings()).await?,
+        (true, None) => {
+            p.call_tracked(CallKind::Read, client.read_session_settings())
+                .await?
+        }
         (false, _) => {
-            p.call_tracked(client.update_session_settings(&body))
+            p.call_tracked(CallKind::Write, client.update_session_settings(&body))
                 .await?
         }
     };
@@ -76,7 +79,7 @@ pub(super) fn applied(
     };
     let private = PrivateState {
         originals: legacy,
-        plan_claim: None,
+        ..PrivateState::default()
     };
     Applied {
         state,

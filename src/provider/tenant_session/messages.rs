@@ -2,8 +2,10 @@
 //! naming the tenant and the way out.
 
 use super::model::{same_tenant, OriginalSettings};
-use crate::protocol::diagnostics::{error, warning};
+use super::validate::TwinConflict;
+use crate::protocol::diagnostics::{attr_error, error, warning};
 use crate::protocol::tfplugin6::Diagnostic;
+use crate::provider::lifetimes::{pair, Lifetime, Spelling};
 
 /// The placeholder import ID for "the tenant this provider is configured for".
 pub const CURRENT_TENANT_ID: &str = "current";
@@ -37,6 +39,56 @@ pub fn check_import_id(id: &str, domain: &str) -> Result<(), Diagnostic> {
              with a provider configured for that tenant."
         ),
     ))
+}
+
+/// The error of a plan whose configuration holds both spellings of `l` (see
+/// [`TwinConflict`]), on the attribute to drop from `ignore_changes`. Values are not
+/// repeated: at plan they may come from sensitive variables.
+pub fn twin_conflict_error(l: Lifetime, conflict: TwinConflict) -> Diagnostic {
+    let p = pair(l);
+    let (ignored, why) = match conflict {
+        TwinConflict::Differ { ignored } => (
+            ignored,
+            "and the two now stand for different values: the tenant's value changed outside \
+             Terraform, or the configured value changed",
+        ),
+        TwinConflict::Unknown { ignored } => (
+            ignored,
+            "and the configured one is known only at apply, so nothing promises the two will \
+             stand for the same value",
+        ),
+        TwinConflict::BothConfigured => {
+            return attr_error(
+                p.minutes_attr,
+                format!("Set {} or {}, not both", p.hours_attr, p.minutes_attr),
+                format!(
+                    "{} and {} are two spellings of one lifetime (hours and minutes), and both \
+                     are set once their values are known. Keep the one you prefer; the other is \
+                     computed from it.",
+                    p.hours_attr, p.minutes_attr
+                ),
+            )
+        }
+    };
+    let drop = p.attr(ignored);
+    let configured = p.attr(match ignored {
+        Spelling::Hours => Spelling::Minutes,
+        Spelling::Minutes => Spelling::Hours,
+    });
+    attr_error(
+        drop,
+        format!("ignore_changes lists {drop}, the other spelling of {configured}"),
+        format!(
+            "{configured} is set in the configuration and lifecycle.ignore_changes lists {drop}, the \
+             same lifetime in other units. For an ignored attribute Terraform sends the provider \
+             the value in state, so this plan gets both spellings, {why}. One lifetime cannot \
+             hold two values and a plan must keep every value Terraform sends, so no plan can \
+             keep the state true; nothing was sent to Auth0. Remove {drop} from ignore_changes: \
+             {configured} alone decides the value and {drop} is computed from it. To let the \
+             tenant's own value stand instead, list {configured} (the spelling you configure) in \
+             place of {drop}."
+        ),
+    )
 }
 
 /// The warning destroy gives when it only forgets the resource.
@@ -99,7 +151,25 @@ pub fn moves_tenant_warning(from: &str, to: &str) -> Diagnostic {
         format!(
             "This resource managed tenant {from}; the provider is now configured for {to}. \
              It is replaced: the object of {from} is forgotten ({from} keeps its current \
-             settings, as restore_on_destroy is false) and {to}'s settings are taken over."
+             settings, as restore_on_destroy is false) and {to}'s settings are taken over. \
+             When this comes with Terraform's \"Provider produced inconsistent final plan\" \
+             while applying a plan saved with -out, that plan was made for {from} and the \
+             provider's domain (AUTH0_DOMAIN) differs at apply: nothing was written to either \
+             tenant. Apply it with the environment it was planned with, or plan again."
+        ),
+    )
+}
+
+/// The error of the plan Terraform (1.16+) makes again while applying a saved plan
+/// that was made for another tenant.
+pub fn saved_plan_other_tenant_error(planned_for: &str, configured: &str) -> Diagnostic {
+    error(
+        "Saved plan made for another tenant",
+        format!(
+            "This plan was made for tenant {planned_for}, but the provider is now configured for \
+             {configured}: the provider's domain (AUTH0_DOMAIN) differs between plan and apply. \
+             Nothing was read from or written to either tenant. Apply the plan with the \
+             provider configured as when it was made, or plan again for {configured}."
         ),
     )
 }
@@ -181,6 +251,36 @@ mod tests {
             let e = check_import_id(bad, "t.example:8443").unwrap_err();
             assert!(e.detail.contains("t.example:8443"), "{e:?}");
             assert!(!e.detail.contains("pw@"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_twin_conflict_names_ignore_changes_and_the_attribute_to_drop() {
+        use crate::provider::tenant_session::test_support::attrs;
+        for l in Lifetime::ALL {
+            let p = pair(l);
+            for (ignored, configured) in [
+                (Spelling::Minutes, p.hours_attr),
+                (Spelling::Hours, p.minutes_attr),
+            ] {
+                for c in [
+                    TwinConflict::Differ { ignored },
+                    TwinConflict::Unknown { ignored },
+                ] {
+                    let d = twin_conflict_error(l, c);
+                    let drop = p.attr(ignored);
+                    assert_eq!(attrs(std::slice::from_ref(&d)), vec![drop]);
+                    assert!(d.summary.contains("ignore_changes"), "{d:?}");
+                    assert!(
+                        d.detail
+                            .contains(&format!("Remove {drop} from ignore_changes"))
+                            && d.detail.contains(configured),
+                        "{d:?}"
+                    );
+                }
+            }
+            let d = twin_conflict_error(l, TwinConflict::BothConfigured);
+            assert!(d.summary.contains("not both"), "{d:?}");
         }
     }
 

@@ -42,7 +42,7 @@ pub use state::{
 };
 pub use validate::validate;
 
-use super::lifetimes::Echo;
+use super::lifetimes::{Echo, Lifetime};
 use super::provider_config::Configured;
 use super::resource::{
     Applied, CreateRequest, DeleteRequest, Listed, PlanRequest, PlanResponse, ReadRequest,
@@ -50,7 +50,7 @@ use super::resource::{
 };
 use super::schema::BlockSchema;
 use super::tenancy;
-use super::Auth0Provider;
+use super::{Auth0Provider, CallKind};
 use crate::auth0::SessionSettings;
 use crate::protocol::tfplugin6::{Diagnostic, ResourceIdentitySchema};
 use calls::{applied, begin_apply, read_tenant, send_configuration};
@@ -163,6 +163,17 @@ impl Resource for TenantSession {
         let legacy = private.legacy_originals();
         let domain = p.domain();
         let prior = req.prior.as_ref();
+        // The plan Terraform (1.16+) makes again while applying a saved plan made for
+        // another tenant.
+        let planned_for = PrivateState::decode(&req.planned_private).planned_for;
+        if let (Some(planned_for), Some(d)) = (&planned_for, &domain) {
+            if !same_tenant(planned_for, d) {
+                return PlanResponse::refused(vec![messages::saved_plan_other_tenant_error(
+                    planned_for,
+                    d,
+                )]);
+            }
+        }
         if let Some(t) = prior.and_then(SessionModel::tenant) {
             let originals = prior.and_then(SessionModel::originals).or(legacy.as_ref());
             p.tenancy.saw_state(t, originals);
@@ -177,6 +188,19 @@ impl Resource for TenantSession {
         if let (Some(from), Some(d), Some(prior)) = (moving_from, &domain, prior) {
             if prior.restores_on_destroy() {
                 return PlanResponse::refused(vec![other_tenant_error(from, d, true)]);
+            }
+        }
+        // ignore_changes on one spelling of a configured lifetime.
+        if let Some(prior) = prior {
+            let conflicts: Vec<Diagnostic> = Lifetime::ALL
+                .into_iter()
+                .filter_map(|l| {
+                    validate::twin_conflict(prior, &req.config, l)
+                        .map(|c| messages::twin_conflict_error(l, c))
+                })
+                .collect();
+            if !conflicts.is_empty() {
+                return PlanResponse::refused(conflicts);
             }
         }
         let mut planned = plan(prior, &req.config, domain.as_deref(), legacy.as_ref());
@@ -203,6 +227,7 @@ impl Resource for TenantSession {
         let planned_private = PrivateState {
             originals: private.originals,
             plan_claim: Some(token),
+            planned_for: domain.clone(),
         };
         resp.private = Some(planned_private.encode());
         resp.planned = Some(planned);
@@ -265,7 +290,7 @@ impl Resource for TenantSession {
         let originals = match p.tenancy.inherited(domain) {
             Some(o) => Some(o),
             None if planned.restore_on_destroy != Value::Value(false) => {
-                match p.call(client.read_session_settings()).await {
+                match p.call(CallKind::Read, client.read_session_settings()).await {
                     Ok(s) => {
                         before = Some(s);
                         Some(OriginalSettings::from_settings(&s))
@@ -380,7 +405,10 @@ impl Resource for TenantSession {
         };
         tracing::info!("restoring the tenant's original session settings");
         let body = restore_update(&originals);
-        match p.call(client.update_session_settings(&body)).await {
+        match p
+            .call(CallKind::Write, client.update_session_settings(&body))
+            .await
+        {
             Ok(_) => gone(vec![]),
             Err(d) => keep(vec![d]),
         }

@@ -96,10 +96,11 @@ impl SessionModel {
     }
 }
 
-/// Whether two tenant ids (`host[:port]`) name the same tenant. Host names are not case
-/// sensitive.
+/// Whether two tenant ids (`host[:port]`) name the same tenant: the same
+/// [`tenant_key`](crate::provider::tenancy::tenant_key) (host names are not case
+/// sensitive, and every loopback name is one host).
 pub fn same_tenant(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
+    crate::provider::tenancy::tenant_key(a) == crate::provider::tenancy::tenant_key(b)
 }
 
 /// What the tenant held before this resource first managed it: what a destroy with
@@ -217,6 +218,11 @@ pub struct PrivateState {
     /// (which Terraform hands this private state) is known to be the same resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_claim: Option<u64>,
+    /// The tenant a plan was made for. Terraform 1.16+ hands a plan's private state back
+    /// in the plan it makes again during apply, which can then tell a saved plan applied
+    /// against another tenant (`AUTH0_DOMAIN` changed between plan and apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_for: Option<String>,
 }
 
 impl PrivateState {
@@ -305,6 +311,7 @@ mod tests {
         let p = PrivateState {
             originals: None,
             plan_claim: Some(7),
+            planned_for: Some("t.example".into()),
         };
         assert_eq!(PrivateState::decode(&p.encode()), p);
         assert!(PrivateState::default().encode().is_empty());

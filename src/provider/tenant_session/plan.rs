@@ -232,6 +232,21 @@ mod tests {
     }
 
     #[test]
+    fn a_twin_copied_by_ignore_changes_that_agrees_plans_no_change() {
+        for l in Lifetime::ALL {
+            let mut cfg = SessionModel::default();
+            cfg.pair_mut(l).0.clone_from(&n(48));
+            let prior = applied(&cfg, [10080, 4320, 4320, 1440]);
+            // ignore_changes = [<the minutes twin>]: Terraform sends the state's value.
+            cfg.pair_mut(l).1.clone_from(prior.minutes(l));
+            let p = plan(Some(&prior), &cfg, Some("t"), None);
+            assert_eq!(p, prior, "{l:?}");
+            assert!(!writes(&prior, &p, &cfg), "{l:?}");
+            assert!(!planned_write(&prior, &p), "{l:?}");
+        }
+    }
+
+    #[test]
     fn an_update_that_writes_reads_back_what_it_does_not_manage() {
         let prior = state_after_read(
             &SessionModel::default(),

@@ -5,6 +5,7 @@ use tf_provider::value::Value;
 
 use super::model::SessionModel;
 use crate::auth0::CookieMode;
+use crate::protocol::codec::Number;
 use crate::protocol::diagnostics::{attr_error, attr_warning};
 use crate::protocol::tfplugin6::{diagnostic::Severity, Diagnostic};
 use crate::provider::lifetimes::{
@@ -111,21 +112,77 @@ pub(super) fn configured_attr(cfg: &SessionModel, l: Lifetime) -> &'static str {
 }
 
 /// Minutes the configuration asks for: Ok(None) when it leaves the lifetime alone, Err
-/// when it is unknown or invalid.
+/// when it is unknown or invalid. Both spellings count only where they agree: a plan's
+/// configuration carries the state's value of a spelling named in `ignore_changes`.
 pub(super) fn configured_minutes(cfg: &SessionModel, l: Lifetime) -> Result<Option<u32>, ()> {
     let p = pair(l);
+    let checked = |s: Spelling, v: &Number| s.checked_minutes(p.attr(s), v, Echo::Hidden);
     match (cfg.hours(l), cfg.minutes(l)) {
         (Value::Unknown, _) | (_, Value::Unknown) => Err(()),
-        (Value::Value(h), Value::Null) => Spelling::Hours
-            .checked_minutes(p.hours_attr, h, Echo::Hidden)
-            .map(Some)
-            .map_err(|_| ()),
-        (Value::Null, Value::Value(m)) => Spelling::Minutes
-            .checked_minutes(p.minutes_attr, m, Echo::Hidden)
-            .map(Some)
-            .map_err(|_| ()),
+        (Value::Value(h), Value::Null) => checked(Spelling::Hours, h).map(Some).map_err(|_| ()),
+        (Value::Null, Value::Value(m)) => checked(Spelling::Minutes, m).map(Some).map_err(|_| ()),
         (Value::Null, Value::Null) => Ok(None),
-        (Value::Value(_), Value::Value(_)) => Err(()),
+        (Value::Value(h), Value::Value(m)) => {
+            match (checked(Spelling::Hours, h), checked(Spelling::Minutes, m)) {
+                (Ok(a), Ok(b)) if a == b => Ok(Some(a)),
+                _ => Err(()),
+            }
+        }
+    }
+}
+
+/// Why a plan's configuration holding both spellings of a lifetime cannot be planned.
+///
+/// `ignore_changes` on one spelling makes Terraform send the state's value of that
+/// spelling in the configuration PlanResourceChange gets, beside the configured twin
+/// (validation saw the twin alone). Where the two stand for the same minutes the plan
+/// keeps both; otherwise any plan Terraform accepts keeps both values, and the state
+/// would hold twins that disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwinConflict {
+    /// The ignored spelling (the state's value) and the configured one differ: the tenant
+    /// changed outside Terraform, or the configured value changed.
+    Differ { ignored: Spelling },
+    /// The configured spelling is known only at apply, the ignored one is pinned to the
+    /// state's value: the plan cannot promise they will agree.
+    Unknown { ignored: Spelling },
+    /// Neither is the state's value: both spellings are configured, from values that were
+    /// not known at validate.
+    BothConfigured,
+}
+
+/// The conflict, if any, between the two spellings of `l` in a plan's configuration;
+/// `prior` is the state the plan starts from (ignore_changes copies from it).
+pub fn twin_conflict(
+    prior: &SessionModel,
+    cfg: &SessionModel,
+    l: Lifetime,
+) -> Option<TwinConflict> {
+    let (h, m) = cfg.pair(l);
+    // A spelling holding exactly the state's value is the one Terraform copied.
+    let copied = |s: Spelling| {
+        let (v, was) = match s {
+            Spelling::Hours => (h, prior.hours(l)),
+            Spelling::Minutes => (m, prior.minutes(l)),
+        };
+        v.is_value() && v == was
+    };
+    let ignored = [Spelling::Minutes, Spelling::Hours]
+        .into_iter()
+        .find(|s| copied(*s));
+    match (h, m) {
+        (Value::Value(_), Value::Value(_)) if configured_minutes(cfg, l).is_ok() => None,
+        (Value::Value(_), Value::Value(_)) => Some(match ignored {
+            Some(ignored) => TwinConflict::Differ { ignored },
+            None => TwinConflict::BothConfigured,
+        }),
+        (Value::Unknown, Value::Value(_)) | (Value::Value(_), Value::Unknown) => {
+            Some(match ignored {
+                Some(ignored) => TwinConflict::Unknown { ignored },
+                None => TwinConflict::BothConfigured,
+            })
+        }
+        _ => None,
     }
 }
 
@@ -154,6 +211,102 @@ mod tests {
         assert!(d[0].detail.contains("168") && d[0].detail.contains("10080"));
         let d = validate(&cfg, None, Echo::Hidden);
         assert!(!d[0].detail.contains("10080"), "{d:?}");
+    }
+
+    /// The state after applying `session_lifetime = 48` (its twin computed).
+    fn prior_48h() -> SessionModel {
+        crate::provider::tenant_session::test_support::applied(
+            &SessionModel {
+                session_lifetime: n(48),
+                ..Default::default()
+            },
+            [2880, 4320, 4320, 1440],
+        )
+    }
+
+    #[test]
+    fn twins_in_a_plans_configuration_agree_or_name_the_one_to_drop() {
+        let prior = prior_48h();
+        let l = Lifetime::Session;
+        // ignore_changes = [session_lifetime_in_minutes], no drift: the copy agrees.
+        let cfg = SessionModel {
+            session_lifetime: n(48),
+            session_lifetime_in_minutes: prior.session_lifetime_in_minutes.clone(),
+            ..Default::default()
+        };
+        assert_eq!(twin_conflict(&prior, &cfg, l), None);
+        assert_eq!(configured_minutes(&cfg, l), Ok(Some(2880)));
+        // The tenant drifted to 30 h: the copy is the state's 1800 minutes.
+        let drifted = SessionModel {
+            session_lifetime: n(30),
+            session_lifetime_in_minutes: n(1800),
+            ..prior.clone()
+        };
+        let cfg = SessionModel {
+            session_lifetime: n(48),
+            session_lifetime_in_minutes: n(1800),
+            ..Default::default()
+        };
+        assert_eq!(
+            twin_conflict(&drifted, &cfg, l),
+            Some(TwinConflict::Differ {
+                ignored: Spelling::Minutes
+            })
+        );
+        assert_eq!(configured_minutes(&cfg, l), Err(()));
+        // The mirror case: minutes configured, hours ignored.
+        let cfg = SessionModel {
+            session_lifetime: n(30),
+            session_lifetime_in_minutes: n(2880),
+            ..Default::default()
+        };
+        assert_eq!(
+            twin_conflict(&drifted, &cfg, l),
+            Some(TwinConflict::Differ {
+                ignored: Spelling::Hours
+            })
+        );
+        // The configured value changed, no drift.
+        let cfg = SessionModel {
+            session_lifetime: n(72),
+            session_lifetime_in_minutes: n(2880),
+            ..Default::default()
+        };
+        assert_eq!(
+            twin_conflict(&prior, &cfg, l),
+            Some(TwinConflict::Differ {
+                ignored: Spelling::Minutes
+            })
+        );
+        // Known only at apply, beside a pinned twin.
+        let cfg = SessionModel {
+            session_lifetime: Value::Unknown,
+            session_lifetime_in_minutes: n(2880),
+            ..Default::default()
+        };
+        assert_eq!(
+            twin_conflict(&prior, &cfg, l),
+            Some(TwinConflict::Unknown {
+                ignored: Spelling::Minutes
+            })
+        );
+        // Neither is the state's value: both configured.
+        let cfg = SessionModel {
+            session_lifetime: n(10),
+            session_lifetime_in_minutes: n(20),
+            ..Default::default()
+        };
+        assert_eq!(
+            twin_conflict(&prior, &cfg, l),
+            Some(TwinConflict::BothConfigured)
+        );
+        // One spelling, or none: nothing to judge, for every lifetime.
+        for l in Lifetime::ALL {
+            let mut one = SessionModel::default();
+            one.pair_mut(l).0.clone_from(&n(10));
+            assert_eq!(twin_conflict(&prior, &one, l), None);
+            assert_eq!(twin_conflict(&prior, &SessionModel::default(), l), None);
+        }
     }
 
     #[test]
