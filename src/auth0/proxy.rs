@@ -332,7 +332,7 @@ impl Rule {
     }
 
     fn matches(&self, host: &str, ip: Option<IpAddr>, port: &str) -> bool {
-        let port_ok = |p: &Option<String>| p.as_deref().map_or(true, |p| p == port);
+        let port_ok = |p: &Option<String>| p.as_deref().is_none_or(|p| p == port);
         match self {
             Rule::Block { net, prefix } => ip.is_some_and(|ip| in_block(ip, *net, *prefix)),
             Rule::Ip { ip: want, port: p } => {
