@@ -765,7 +765,7 @@ async fn beside_official_workspace(tf: &Path, split: &Split) -> (Workspace, Stri
         "terraform.tfvars",
         &format!("auth0_domain = \"{}\"\n", ws.tenant.url()),
     );
-    let domain = ws.tenant.url().trim_start_matches("http://").to_string();
+    let domain = ws.tenant.domain();
     (ws, domain)
 }
 
