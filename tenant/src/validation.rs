@@ -25,6 +25,8 @@ const OTHER_KEYS: &[(&str, Kind)] = &[
     ("authorization_response_iss_parameter_supported", Kind::Bool),
     ("change_password", Kind::Object),
     ("client_id_metadata_document_supported", Kind::Bool),
+    // Sent as null by the official provider's auth0_tenant (1.54) on create.
+    ("country_codes", Kind::Object),
     ("customize_mfa_in_postlogin_action", Kind::Bool),
     ("default_audience", Kind::Str),
     ("default_directory", Kind::Str),
