@@ -138,7 +138,6 @@ async fn destroy_restores(ws: &Workspace, context: &str) {
 async fn another_tenant_is_refused_and_never_gets_the_first_ones_originals() {
     for tf in terraforms() {
         let ws = workspace(&tf).await;
-        let a = ws.tenant.url();
         let a_id = ws.tenant.domain();
         let b = LocalTenant::start(TenantConfig::default()).await.unwrap();
         let b_id = b.domain();

@@ -265,7 +265,17 @@ pub fn skip(cli: Option<&Cli>, what: &str, reason: &str) {
     };
     let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
     if let Some(log) = std::env::var_os("TFAUTH0_SKIP_LOG") {
-        let test = std::thread::current().name().unwrap_or("?").to_string();
+        // "e2e_terraform::import_by_cli_block_and_generated_config": the test binary
+        // (without cargo's hash) and libtest's name for the test's thread.
+        let binary = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .map(|stem| match stem.rsplit_once('-') {
+                Some((name, _hash)) => name.to_string(),
+                None => stem,
+            })
+            .unwrap_or_default();
+        let test = format!("{binary}::{}", std::thread::current().name().unwrap_or("?"));
         let record = format!("{label}\t{test}\t{line}\n");
         // One write of a short line to an O_APPEND file: whole lines even from parallel tests.
         if let Ok(mut f) = std::fs::OpenOptions::new()
