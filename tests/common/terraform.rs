@@ -167,8 +167,11 @@ pub fn provider_address(tf: &Path) -> String {
     format!("{}/tfauth0/auth0", cli(tf).tool.registry())
 }
 
-/// A feature some versions of Terraform or OpenTofu lack. Where each appeared was read
-/// from the tools' changelogs and sources (OpenTofu's at v1.12.6).
+/// A feature some versions of Terraform or OpenTofu lack. Where each appeared in OpenTofu
+/// was read from its sources as the Go module proxy serves them: `internal/configs`'
+/// import.go has no `identity` at v1.10.10 and has it at v1.12.6 (its 1.12.0 changelog
+/// entry; no 1.11 is served), provider.go reads `for_each` at v1.9.1 and not at v1.8.11,
+/// and no version has a `query` command or list blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Feature {
     /// `import { identity = {...} }`: Terraform 1.12; OpenTofu 1.12 ("import blocks now
