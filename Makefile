@@ -9,7 +9,8 @@ help:
 	@echo "make demo     build, start the local Auth0 tenant, terraform init/plan/apply/plan/output"
 	@echo "make test     every test: unit, gRPC-level, end-to-end with real Terraform"
 	@echo "              (the oldest and newest supported Terraform, and the one on PATH)"
-	@echo "make test-matrix  the same on one Terraform of every supported minor (CI runs it)"
+	@echo "make test-matrix  the same on one Terraform of every supported minor (1.6 to 1.15)"
+	@echo "              and the oldest and newest OpenTofu (CI runs it)"
 	@echo "make lint     rustfmt and clippy, as CI runs them"
 	@echo "make install  build in release mode into ~/.terraform.d/plugins, where terraform init finds tfauth0/auth0"
 	@echo "make bench    benchmarks; writes BENCHMARKS.md"
@@ -32,7 +33,8 @@ demo: setup
 	@scripts/demo.sh
 
 # Every test binary, all run even when one fails. End-to-end tests run against the
-# Terraform list of scripts/terraform-versions (see scripts/test.sh).
+# Terraform/OpenTofu list of scripts/terraform-versions (see scripts/test.sh), which ends
+# with the count and reasons of the skipped checks.
 test: setup-test
 	@scripts/test.sh
 
@@ -42,10 +44,13 @@ test-matrix: setup-test
 test-unit: setup
 	cargo test --workspace --lib --no-fail-fast
 
+# LINT_PROFILE=ci (what .ci/run uses) lints with the test build's profile, so the build
+# scripts (aws-lc's C library, protoc) and proc macros are built once for both.
+LINT_PROFILE ?= dev
 lint: setup
 	@scripts/check-prerequisites lint
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets --all-features -- -D warnings
+	cargo clippy --profile $(LINT_PROFILE) --workspace --all-targets --all-features -- -D warnings
 
 # Terraform's implied local mirror: found without any CLI configuration, under the address
 # the provider is published at.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs a provider binary under the address it is published at, in the layout Terraform
-# reads from a local plugin directory:
+# Installs a provider binary under the addresses it is published at, in the layout
+# Terraform and OpenTofu read from a local plugin directory:
 #   DIR/registry.terraform.io/tfauth0/auth0/VERSION/OS_ARCH/terraform-provider-auth0_vVERSION
-# so a configuration's `source = "tfauth0/auth0"` is the same whether Terraform finds the
-# provider here or downloads the published release. Prints DIR.
+#   DIR/registry.opentofu.org/tfauth0/auth0/VERSION/OS_ARCH/terraform-provider-auth0_vVERSION
+# (`source = "tfauth0/auth0"` means the first to Terraform and the second to OpenTofu), so
+# a configuration is the same whether the tool finds the provider here or downloads the
+# published release. Prints DIR.
 #   scripts/install-provider.sh DIR [BINARY]    (BINARY: default target/release/terraform-provider-auth0)
-# `make install` uses DIR = ~/.terraform.d/plugins, the implied local mirror Terraform
-# searches without any CLI configuration; the demo uses build/mirror with a
+# `make install` uses DIR = ~/.terraform.d/plugins, the implied local mirror Terraform and
+# OpenTofu (1.6 and later) both search without any CLI configuration; the demo uses build/mirror with a
 # filesystem_mirror block (scripts/terraform-cli-config.sh), and writes nothing in $HOME.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,11 +23,13 @@ case "$(uname -m)" in
   aarch64 | arm64) arch=arm64 ;;
   *) arch="$(uname -m)" ;;
 esac
-dir="$root/registry.terraform.io/tfauth0/auth0/$version/${os}_${arch}"
-mkdir -p "$dir"
-# Replace atomically: a running Terraform may be executing the previous copy.
-cp "$bin" "$dir/.terraform-provider-auth0_v$version.tmp"
-chmod 0755 "$dir/.terraform-provider-auth0_v$version.tmp"
-mv -f "$dir/.terraform-provider-auth0_v$version.tmp" "$dir/terraform-provider-auth0_v$version"
-echo "install-provider: installed $dir/terraform-provider-auth0_v$version" >&2
+for host in registry.terraform.io registry.opentofu.org; do
+  dir="$root/$host/tfauth0/auth0/$version/${os}_${arch}"
+  mkdir -p "$dir"
+  # Replace atomically: a running Terraform may be executing the previous copy.
+  cp "$bin" "$dir/.terraform-provider-auth0_v$version.tmp"
+  chmod 0755 "$dir/.terraform-provider-auth0_v$version.tmp"
+  mv -f "$dir/.terraform-provider-auth0_v$version.tmp" "$dir/terraform-provider-auth0_v$version"
+  echo "install-provider: installed $dir/terraform-provider-auth0_v$version" >&2
+done
 echo "$root"

@@ -9,6 +9,8 @@
 //!   build scripts) carries `#![forbid(unsafe_code)]`, so the compiler refuses `unsafe`.
 #![forbid(unsafe_code)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -54,10 +56,10 @@ fn fetch_every_platforms_crates() {
 #[test]
 fn cargo_deny_licenses_and_bans() {
     if std::env::var("TFAUTH0_SKIP_DENY").as_deref() == Ok("1") {
-        // Straight to stderr: libtest captures eprintln! of passing tests.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            b"SKIPPED: cargo deny check licenses bans: TFAUTH0_SKIP_DENY=1\n",
+        common::terraform::skip(
+            None,
+            "cargo deny check licenses bans",
+            "TFAUTH0_SKIP_DENY=1",
         );
         return;
     }

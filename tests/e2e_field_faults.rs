@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::terraform::{flat, terraforms, Workspace};
+use common::terraform::{flat, terraforms, Tool, Workspace};
 use local_tenant::SessionState;
 use serde_json::Value;
 use tfauth0::auth0::Lifetime;
@@ -430,8 +430,14 @@ async fn a_saved_plan_applied_against_another_tenant_writes_nothing() {
         let mut ws = Workspace::new(&tf).await;
         let (a_url, b_url) = (ws.tenant.url(), b.url());
         let (a_id, b_id) = (
-            a_url.trim_start_matches("http://").to_string(),
-            b_url.trim_start_matches("http://").to_string(),
+            a_url
+                .split_once("://")
+                .map_or(&*a_url, |(_, id)| id)
+                .to_string(),
+            b_url
+                .split_once("://")
+                .map_or(&*b_url, |(_, id)| id)
+                .to_string(),
         );
         // The domain comes from the environment, as in CI; the block has the credentials.
         ws.write(
@@ -549,11 +555,28 @@ async fn two_provider_configurations_on_one_tenant_are_refused() {
         let ws = Workspace::new(&tf).await;
         let url = ws.tenant.url();
         let port = ws.tenant.addr().port();
+        let cli = common::terraform::cli(&tf);
+        // OpenTofu 1.12.6 plans one provider configuration's resources before it starts
+        // the next configuration's provider process (its trace log shows the second
+        // process starting after the first PlanResourceChange), so the two processes never
+        // plan together and the claims cannot see it; 1.6.3 starts both first, like
+        // Terraform. Versions in between are untested.
+        let refused_here = cli.tool == Tool::Terraform || cli.minor < (1, 7);
+        if !refused_here {
+            common::terraform::skip(
+                Some(&cli),
+                "two provider configurations on one tenant refused",
+                "this OpenTofu starts a configuration's provider only after the previous one planned, so no two provider processes plan together",
+            );
+        }
         for (a, b) in [
             (url.clone(), url.clone()),
             (url.clone(), format!("http://localhost:{port}")),
             (format!("http://LOCALHOST:{port}/"), url.clone()),
-        ] {
+        ]
+        .into_iter()
+        .filter(|_| refused_here)
+        {
             ws.write("main.tf", &aliases(&[a.clone(), b.clone()]));
             for args in [
                 vec!["plan", "-no-color", "-input=false"],

@@ -132,7 +132,7 @@ async fn values_from_sensitive_variables_are_never_printed() {
         // A domain with a password, literal or from a sensitive variable: refused, and the
         // provider never prints the password.
         let url = ws.tenant.url();
-        let with_password = url.replace("http://", "http://admin:hunter2@");
+        let with_password = url.replacen("://", "://admin:hunter2@", 1);
         for domain_expr in [format!("\"{with_password}\""), "var.domain".to_string()] {
             ws.write(
                 "main.tf",

@@ -1,5 +1,7 @@
 //! Packaging as users meet it: the release zip installed through a filesystem mirror by
-//! `terraform init`, and every example in examples/ passing `terraform validate`.
+//! `terraform init` / `tofu init`, and every example in examples/ passing `validate` on
+//! every Terraform and OpenTofu (each where it has what the example uses), the two-provider
+//! example with the real official provider (built by scripts/ensure-peers).
 #![forbid(unsafe_code)]
 
 mod common;
@@ -7,7 +9,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::terraform::{require, terraforms, Workspace};
+use common::terraform::{
+    cli, peer, provider_address, supports, terraforms, tool_command, Feature, Tool, Workspace,
+};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -42,6 +46,14 @@ fn os_arch() -> String {
     format!("{}_{arch}", std::env::consts::OS)
 }
 
+/// The hosts this provider's zip is mirrored under: a private one, and the registries
+/// Terraform and OpenTofu read `source = "tfauth0/auth0"` as.
+const HOSTS: [&str; 3] = [
+    "terraform.local",
+    "registry.terraform.io",
+    "registry.opentofu.org",
+];
+
 /// A packed filesystem mirror: HOST/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_OS_ARCH.zip
 fn mirror_with(zip: &Path, root: &Path, hosts: &[&str]) {
     for host in hosts {
@@ -55,8 +67,9 @@ fn cli_config(path: &Path, mirror: &Path) {
     std::fs::write(
         path,
         format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"terraform.local/tfauth0/auth0\", \"registry.terraform.io/tfauth0/auth0\"]\n  }}\n  direct {{\n    exclude = [\"terraform.local/tfauth0/auth0\", \"registry.terraform.io/tfauth0/auth0\"]\n  }}\n}}\n",
-            mirror.display()
+            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [{hosts}]\n  }}\n  direct {{\n    exclude = [{hosts}]\n  }}\n}}\n",
+            mirror.display(),
+            hosts = HOSTS.map(|h| format!("\"{h}/tfauth0/auth0\"")).join(", ")
         ),
     )
     .unwrap();
@@ -144,12 +157,10 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// Runs terraform in `dir` with the CLI config `cli`: (success, stdout and stderr).
 fn tf_in(tf: &Path, dir: &Path, cli: &Path, args: &[&str]) -> (bool, String) {
-    let r = Command::new(tf)
+    let r = tool_command(tf)
         .args(args)
         .current_dir(dir)
         .env("TF_CLI_CONFIG_FILE", cli)
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_LOG")
         .output()
         .unwrap();
     (
@@ -160,15 +171,6 @@ fn tf_in(tf: &Path, dir: &Path, cli: &Path, args: &[&str]) -> (bool, String) {
             String::from_utf8_lossy(&r.stderr)
         ),
     )
-}
-
-/// Says a check did not run, and why, on the test process's stderr (like
-/// `common::terraform::require`), so it shows even when the test passes.
-fn skipped(why: &str) {
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("SKIPPED: {why}\n").as_bytes(),
-    );
 }
 
 /// `terraform init` (through the CLI config's mirror) and `terraform validate` in `dir`.
@@ -196,8 +198,12 @@ const PLAIN_EXAMPLES: [&str; 7] = [
     "query",
 ];
 
-/// The two-provider example; the official provider cannot be installed here, so
-/// `beside_official_example_validates` checks it in parts.
+/// Examples for OpenTofu 1.9 and later only (provider for_each), validated where the tool
+/// has the feature.
+const FOR_EACH_EXAMPLES: [&str; 1] = ["multi-tenant-for-each"];
+
+/// The two-provider example: `beside_official_example_validates` checks it in parts and
+/// whole, with the real official provider.
 const BESIDE_OFFICIAL: &str = "beside-official-provider";
 
 /// Import examples, validated one at a time next to resource.tf (both import the same
@@ -227,7 +233,9 @@ fn every_example_dir_is_validated() {
     walk(&base, &base, &mut dirs);
     for d in dirs {
         assert!(
-            PLAIN_EXAMPLES.contains(&d.as_str()) || d == BESIDE_OFFICIAL,
+            PLAIN_EXAMPLES.contains(&d.as_str())
+                || FOR_EACH_EXAMPLES.contains(&d.as_str())
+                || d == BESIDE_OFFICIAL,
             "examples/{d} is validated by no test: add it to PLAIN_EXAMPLES"
         );
     }
@@ -242,7 +250,7 @@ async fn every_example_validates() {
         os_arch()
     ));
     let mirror = tmp.path().join("mirror");
-    mirror_with(&zip, &mirror, &["terraform.local", "registry.terraform.io"]);
+    mirror_with(&zip, &mirror, &HOSTS);
     let examples = tmp.path().join("examples");
     copy_tree(&repo().join("examples"), &examples);
     // Registry snippets (resource.tf, data-source.tf, the import blocks) are validated with
@@ -271,9 +279,15 @@ async fn every_example_validates() {
         for d in PLAIN_EXAMPLES {
             init_and_validate(&tf, &examples.join(d), &cli, &format!("examples/{d}"));
         }
+        for d in FOR_EACH_EXAMPLES {
+            let what = format!("examples/{d}");
+            if supports(&tf, Feature::ProviderForEach, &what) {
+                init_and_validate(&tf, &examples.join(d), &cli, &what);
+            }
+        }
         for (file, dir) in &import_dirs {
             let what = format!("examples/resources/auth0_tenant_session/{file} with resource.tf");
-            if *file == IMPORT_BY_IDENTITY && !require(&tf, (1, 12), &what) {
+            if *file == IMPORT_BY_IDENTITY && !supports(&tf, Feature::ImportByIdentity, &what) {
                 continue;
             }
             init_and_validate(&tf, dir, &cli, &what);
@@ -281,36 +295,35 @@ async fn every_example_validates() {
         // Terraform 1.14+ validates .tfquery.hcl files with -query, against the provider's
         // list resource schemas.
         let query = examples.join("query");
-        if !require(
+        if !supports(
             &tf,
-            (1, 14),
-            "`terraform validate -query` of examples/query (older versions ignore .tfquery.hcl files; plain validate passed)",
+            Feature::Query,
+            "`validate -query` of examples/query (older versions ignore .tfquery.hcl files; plain validate passed)",
         ) {
             continue;
         }
-        let r = Command::new(&tf)
+        let r = tool_command(&tf)
             .args(["providers", "schema", "-json"])
             .current_dir(&query)
             .env("TF_CLI_CONFIG_FILE", &cli)
-            .env("CHECKPOINT_DISABLE", "1")
             .output()
             .unwrap();
         assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
         let schema: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
-        let ours = &schema["provider_schemas"]["registry.terraform.io/tfauth0/auth0"];
+        let ours = &schema["provider_schemas"][provider_address(&tf)];
         assert!(
             ours["resource_schemas"]
                 .get("auth0_tenant_session")
                 .is_some(),
             "not the provider's schema: {ours}"
         );
-        let lists = &ours["list_resource_schemas"];
-        if lists.get("auth0_tenant_session").is_none() {
-            skipped(&format!(
-                "`terraform validate -query` of examples/query with {tf:?}: the provider under test offers no list resource auth0_tenant_session"
-            ));
-            continue;
-        }
+        // A provider without its list resource is a regression, never a skip.
+        assert!(
+            ours["list_resource_schemas"]
+                .get("auth0_tenant_session")
+                .is_some(),
+            "{tf:?}: the provider under test offers no list resource auth0_tenant_session: {ours}"
+        );
         let (ok, out) = tf_in(&tf, &query, &cli, &["validate", "-query", "-no-color"]);
         assert!(ok, "{tf:?} validate -query in examples/query:\n{out}");
     }
@@ -470,7 +483,10 @@ fn required_providers(
 }
 
 fn is_source(source: &str, namespace_type: &str) -> bool {
-    source == namespace_type || source == format!("registry.terraform.io/{namespace_type}")
+    source == namespace_type
+        || [Tool::Terraform, Tool::OpenTofu]
+            .iter()
+            .any(|t| source == format!("{}/{namespace_type}", t.registry()))
 }
 
 /// The two-provider example split in two: what belongs to the official `auth0/auth0`
@@ -651,15 +667,38 @@ async fn beside_official_example_validates() {
         os_arch()
     ));
     let mirror = tmp.path().join("mirror");
-    mirror_with(&zip, &mirror, &["registry.terraform.io"]);
+    mirror_with(&zip, &mirror, &HOSTS[1..]);
+    // The official provider, built from its Go module, beside it (unpacked layout).
+    let official = peer(
+        "auth0-floor",
+        &format!("the official provider's part of examples/{BESIDE_OFFICIAL} against its schema"),
+    );
+    if let Some(binary) = &official {
+        let version = binary.file_name().unwrap().to_string_lossy();
+        let version = version.rsplit_once("_v").unwrap().1.to_string();
+        for host in &HOSTS[1..] {
+            let dir = mirror.join(format!("{host}/auth0/auth0/{version}/{}", os_arch()));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::os::unix::fs::symlink(
+                binary,
+                dir.join(format!("terraform-provider-auth0_v{version}")),
+            )
+            .unwrap();
+        }
+    }
     // Only the mirror: nothing is ever downloaded, so a provider Terraform would have to
     // fetch fails init at once.
     let cli = tmp.path().join("cli.tfrc");
     std::fs::write(
         &cli,
         format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/tfauth0/auth0\"]\n  }}\n}}\n",
-            mirror.display()
+            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [{}]\n  }}\n}}\n",
+            mirror.display(),
+            HOSTS[1..]
+                .iter()
+                .flat_map(|h| [format!("\"{h}/tfauth0/auth0\""), format!("\"{h}/auth0/auth0\"")])
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     )
     .unwrap();
@@ -720,22 +759,22 @@ async fn beside_official_example_validates() {
             !ok && out.contains("hashicorp/auth0"),
             "{tf:?}: without `provider`, auth0_tenant_session should need hashicorp/auth0:\n{out}"
         );
-        skipped(&format!(
-            "the official provider's part of examples/{BESIDE_OFFICIAL} ({removed:?}) with {tf:?}: \
-             auth0/auth0 cannot be installed here (no network access to registry.terraform.io), so it is \
-             checked for syntax and the absence of session fields, not against its schema"
-        ));
+        // The whole example, official blocks included, against both providers' schemas.
+        if official.is_some() {
+            init_and_validate(&tf, &whole, &cli, &format!("examples/{BESIDE_OFFICIAL}"));
+        }
     }
 }
 
 /// A workspace holding the two-provider example without the official provider's blocks
 /// (its provider block and auth0_tenant), against a local tenant that already holds the
-/// example's session settings. The official provider cannot be installed here, so its
-/// address, registry.terraform.io/auth0/auth0, is given a stand-in: this provider's
-/// binary, left without any configuration, so a block that Terraform hands to the local
-/// name `auth0` fails ("requires explicit configuration") as it would with the official
-/// provider. Keeping that requirement also matters to Terraform 1.6, which installs the
-/// provider an import block's type implies even when the resource names another.
+/// example's session settings. The official provider's address (registry.terraform.io or
+/// registry.opentofu.org/auth0/auth0) is given a stand-in: this provider's binary, left
+/// without any configuration, so a block that Terraform hands to the local name `auth0`
+/// fails ("requires explicit configuration") as it would with the official provider, with
+/// no call to any tenant. Keeping that requirement also matters to Terraform 1.6, which
+/// installs the provider an import block's type implies even when the resource names
+/// another. (tests/e2e_beside_official.rs runs the whole example with the real one.)
 async fn beside_official_workspace(tf: &Path, split: &Split) -> (Workspace, String) {
     let mut ws = Workspace::new(tf).await;
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-auth0"))
@@ -745,8 +784,9 @@ async fn beside_official_workspace(tf: &Path, split: &Split) -> (Workspace, Stri
     ws.write(
         "cli.tfrc",
         &format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"registry.terraform.io/tfauth0/auth0\" = \"{0}\"\n    \"registry.terraform.io/auth0/auth0\"   = \"{0}\"\n  }}\n  direct {{}}\n}}\n",
-            bin_dir.display()
+            "provider_installation {{\n  dev_overrides {{\n    \"{1}/tfauth0/auth0\" = \"{0}\"\n    \"{1}/auth0/auth0\"   = \"{0}\"\n  }}\n  direct {{}}\n}}\n",
+            bin_dir.display(),
+            cli(tf).tool.registry()
         ),
     );
     ws.tenant.set_state(local_tenant::SessionState {
@@ -765,7 +805,7 @@ async fn beside_official_workspace(tf: &Path, split: &Split) -> (Workspace, Stri
         "terraform.tfvars",
         &format!("auth0_domain = \"{}\"\n", ws.tenant.url()),
     );
-    let domain = ws.tenant.url().trim_start_matches("http://").to_string();
+    let domain = ws.tenant.domain();
     (ws, domain)
 }
 
@@ -811,7 +851,10 @@ async fn beside_official_example_takes_over_with_no_change() {
         ws.write("main.tf", &main.replace(&provider_line, ""));
         let (code, plan) = ws.plan_code().await;
         assert!(
-            code == 1 && plan.all().contains("registry.terraform.io/auth0/auth0"),
+            code == 1
+                && plan
+                    .all()
+                    .contains(&format!("{}/auth0/auth0", cli(&tf).tool.registry())),
             "without `provider`, auth0_tenant_session should go to auth0/auth0:\n{}",
             plan.all()
         );
@@ -882,7 +925,11 @@ async fn beside_official_example_takes_over_with_no_change() {
         // terraform query: Terraform writes `provider = auth0` (the provider's type name,
         // not the list block's local name) into the generated resource and import block,
         // which names the official provider, as the guide says.
-        if !require(&tf, (1, 14), "terraform query beside the official provider") {
+        if !supports(
+            &tf,
+            Feature::Query,
+            "terraform query beside the official provider",
+        ) {
             continue;
         }
         let (ws, _) = beside_official_workspace(&tf, &split).await;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::terraform::{flat, require, terraforms, Workspace};
+use common::terraform::{flat, supports, terraforms, Feature, Workspace};
 use local_tenant::SessionState;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
@@ -22,12 +22,12 @@ fn existing() -> SessionState {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_lists_the_tenant_and_generates_a_config_that_imports_clean() {
     for tf in terraforms() {
-        if !require(&tf, (1, 14), "terraform query") {
+        if !supports(&tf, Feature::Query, "terraform query") {
             continue;
         }
         let ws = Workspace::new(&tf).await;
         ws.tenant.set_state(existing());
-        let domain = ws.tenant.url().trim_start_matches("http://").to_string();
+        let domain = ws.tenant.domain();
         ws.config("");
         ws.write(
             "tenant.tfquery.hcl",
@@ -112,7 +112,7 @@ async fn import_by_id_of_another_tenant_is_refused() {
     for tf in terraforms() {
         let ws = Workspace::new(&tf).await;
         ws.tenant.set_state(existing());
-        let domain = ws.tenant.url().trim_start_matches("http://").to_string();
+        let domain = ws.tenant.domain();
         ws.config("resource \"auth0_tenant_session\" \"this\" {}");
         let other = "other-tenant.example.invalid";
         let r = ws

@@ -139,10 +139,9 @@ async fn destroy_restores(ws: &Workspace, context: &str) {
 async fn another_tenant_is_refused_and_never_gets_the_first_ones_originals() {
     for tf in terraforms() {
         let ws = workspace(&tf).await;
-        let a = ws.tenant.url();
-        let a_id = a.trim_start_matches("http://").to_string();
+        let a_id = ws.tenant.domain();
         let b = LocalTenant::start(TenantConfig::default()).await.unwrap();
-        let b_id = b.url().trim_start_matches("http://").to_string();
+        let b_id = b.domain();
         let b_originals = SessionState {
             session_lifetime: 1000,
             idle_session_lifetime: 100,
@@ -233,7 +232,7 @@ async fn another_tenant_is_refused_and_never_gets_the_first_ones_originals() {
         assert_eq!(b.count("PATCH", SETTINGS), 1);
         assert_eq!(b.stored_minutes().session_lifetime, 24 * 60);
         assert!(ws.tenant.requests().is_empty(), "tenant A was called");
-        let b_id = b.url().trim_start_matches("http://").to_string();
+        let b_id = b.domain();
         assert_eq!(ws.instances("this")[0]["attributes"]["id"], json!(b_id));
         let (code, r) = ws.plan_code().await;
         assert_eq!(code, 0, "{}", r.all());
@@ -397,7 +396,7 @@ async fn import_and_moved_keep_the_originals() {
     for tf in terraforms() {
         // Import records what the tenant holds before Terraform changes anything.
         let ws = workspace(&tf).await;
-        let id = ws.tenant.url().trim_start_matches("http://").to_string();
+        let id = ws.tenant.domain();
         ws.config(MANAGED);
         ws.ok(&["import", "-no-color", "-input=false", ADDR, &id])
             .await;
@@ -437,7 +436,7 @@ async fn state_of_the_previous_provider_version_keeps_its_originals() {
     for tf in terraforms() {
         for refresh in ["-refresh=true", "-refresh=false"] {
             let ws = Workspace::new(&tf).await;
-            let id = ws.tenant.url().trim_start_matches("http://").to_string();
+            let id = ws.tenant.domain();
             let mut st = fixture.clone();
             st["terraform_version"] = json!("1.6.0");
             st["resources"][0]["instances"][0]["attributes"]["id"] = json!(id);

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::terraform::{require, terraforms, Workspace};
+use common::terraform::{supports, terraforms, Feature, Workspace};
 use local_tenant::SessionState;
 use serde_json::json;
 
@@ -238,7 +238,7 @@ async fn import_by_cli_block_and_generated_config() {
         ws.tenant
             .set_state(state([10080, 181, 4320, 15], Some("persistent")));
         ws.config(r#"resource "auth0_tenant_session" "this" {}"#);
-        let domain = ws.tenant.url().trim_start_matches("http://").to_string();
+        let domain = ws.tenant.domain();
         ws.ok(&[
             "import",
             "-no-color",
@@ -323,7 +323,7 @@ async fn import_by_cli_block_and_generated_config() {
         );
 
         // Import by identity (Terraform 1.12+).
-        if require(&tf, (1, 12), "import by identity") {
+        if supports(&tf, Feature::ImportByIdentity, "import by identity") {
             ws.ok(&["state", "rm", "auth0_tenant_session.this"]).await;
             ws.config(&format!(
                 "import {{\n  to       = auth0_tenant_session.this\n  identity = {{ tenant_domain = \"{domain}\" }}\n}}\n"
@@ -426,7 +426,7 @@ async fn validate_and_providers_schema_json() {
         ws.ok(&["validate", "-no-color"]).await;
         let r = ws.ok(&["providers", "schema", "-json"]).await;
         let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-        let p = &v["provider_schemas"]["registry.terraform.io/tfauth0/auth0"];
+        let p = &v["provider_schemas"][ws.provider_address()];
         assert_eq!(
             p["provider"]["block"]["attributes"]["client_secret"]["sensitive"],
             json!(true)

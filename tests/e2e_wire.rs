@@ -12,7 +12,7 @@ mod wire_support;
 
 use base64::Engine;
 use common::terraform::{flat, terraforms, Run, Workspace};
-use local_tenant::Fault;
+use local_tenant::{Fault, TenantConfig};
 use tfauth0::auth0::RetryPolicy;
 use wire_support::{Answer, ProxyMode, ScriptServer, TestCa, TestProxy, TlsFront, Validity};
 
@@ -225,7 +225,8 @@ async fn proxy_failures_name_the_proxy_without_its_credentials() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_tenant_through_an_intercepting_proxy() {
     for tf in terraforms() {
-        let mut ws = Workspace::new(&tf).await;
+        // A plain HTTP tenant: the test's own server in front of it relays plaintext to it.
+        let mut ws = Workspace::with_http_tenant(&tf, TenantConfig::default()).await;
         let ca = TestCa::new("tfauth0 wire test proxy CA");
         ws.write("ca.pem", &ca.pem);
         let ca_file = ws.path().join("ca.pem").display().to_string();
@@ -547,7 +548,8 @@ async fn reply_bodies_are_bounded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn certificate_errors_are_not_retried() {
     for tf in terraforms() {
-        let mut ws = Workspace::new(&tf).await;
+        // A plain HTTP tenant: the test's own server in front of it relays plaintext to it.
+        let mut ws = Workspace::with_http_tenant(&tf, TenantConfig::default()).await;
         let ca = TestCa::new("tfauth0 wire test CA");
         ws.write("ca.pem", &ca.pem);
         let ca_file = ws.path().join("ca.pem").display().to_string();
@@ -625,7 +627,8 @@ async fn redirects_read_alike() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expires_in_as_a_string() {
     for tf in terraforms() {
-        let mut ws = Workspace::new(&tf).await;
+        // A plain HTTP tenant: the test's own server in front of it relays plaintext to it.
+        let mut ws = Workspace::with_http_tenant(&tf, TenantConfig::default()).await;
         set_env(&mut ws, &[]);
         let expires_in = std::sync::Arc::new(std::sync::Mutex::new(serde_json::json!("86400")));
         let (given, tenant) = (expires_in.clone(), ws.tenant.addr());

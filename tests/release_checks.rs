@@ -38,9 +38,13 @@ fn dotted(v: &[u32]) -> String {
 #[test]
 fn linux_release_binary_needs_glibc_2_17_at_most() {
     if os_arch() != "linux_amd64" {
-        println!(
-            "SKIPPED: the glibc floor applies to linux_amd64 release builds; this is {}",
-            os_arch()
+        common::terraform::skip(
+            None,
+            "the glibc floor of the linux_amd64 release build",
+            &format!(
+                "it applies to linux_amd64 release builds; this is {}",
+                os_arch()
+            ),
         );
         return;
     }

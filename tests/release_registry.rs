@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::terraform::{flat, terraforms, Workspace};
+use common::terraform::{flat, terraforms, Tool, Workspace};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
@@ -218,11 +218,16 @@ fn configure(ws: &Workspace, registry: &Registry, namespace: &str) {
 }
 
 fn registry_env(ws: &mut Workspace, registry: &Registry) {
+    // One bundle trusted through SSL_CERT_FILE: the registry's CA (for init) and the local
+    // tenant's (for the provider's calls).
+    let bundle = ws.path().join("trusted.pem");
+    let mut pem = std::fs::read_to_string(&registry.ca_file).unwrap();
+    if let Some(tenant_ca) = &ws.ca_file {
+        pem.push_str(&std::fs::read_to_string(tenant_ca).unwrap());
+    }
+    std::fs::write(&bundle, pem).unwrap();
+    ws.ca_file = Some(bundle);
     ws.extra_env = vec![
-        (
-            "SSL_CERT_FILE".to_string(),
-            registry.ca_file.to_str().unwrap().to_string(),
-        ),
         // Install from the registry, never from a cache or through a proxy.
         ("TF_PLUGIN_CACHE_DIR".to_string(), String::new()),
         ("HTTPS_PROXY".to_string(), String::new()),
@@ -304,8 +309,13 @@ async fn signed_release_installs_through_the_registry_protocol() {
         configure(&ws, &registry, "tfauth0");
         let init = ws.run(&["init", "-no-color", "-input=false"]).await;
         assert_eq!(init.code, 0, "{tf:?} init:\n{}", init.all());
+        // Terraform tells its registry's trust tiers apart; OpenTofu only says "signed".
+        let signed = match ws.cli().tool {
+            Tool::Terraform => "self-signed",
+            Tool::OpenTofu => "signed",
+        };
         let installed_line = format!(
-            "- Installed {host}/tfauth0/auth0 v{VERSION} (self-signed, key ID {})",
+            "- Installed {host}/tfauth0/auth0 v{VERSION} ({signed}, key ID {})",
             key_id(&signer)
         );
         assert!(

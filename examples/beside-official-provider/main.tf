@@ -4,8 +4,12 @@
 terraform {
   required_providers {
     auth0 = {
-      source  = "auth0/auth0"
-      version = "~> 1.0"
+      source = "auth0/auth0"
+      # 1.49.0 is the first release whose auth0_tenant leaves session fields it is not
+      # given alone. Older ones send session_lifetime and ephemeral_session_lifetime
+      # defaults in every update (before 1.46), or all four defaults when they change
+      # (1.46 to 1.48), undoing auth0_tenant_session on every apply. See the guide.
+      version = ">= 1.49.0"
     }
     auth0sessions = {
       source  = "tfauth0/auth0"

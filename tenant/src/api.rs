@@ -56,27 +56,38 @@ fn reason(status: u16) -> &'static str {
         .unwrap_or("Error")
 }
 
-/// The error Auth0 sends for `status`, in the shape of the API that was called.
+/// The error Auth0 sends for `status`, in the shape of the API that was called. The
+/// Management API's 429 is the body quoted in auth0-deploy-cli issue 33
+/// (tests/fixtures/auth0-errors/deploy-cli-33-429.json): no message, no errorCode.
 pub(crate) fn error_for_status(status: u16, oauth: bool) -> Response<Body> {
     match (status, oauth) {
-        (429, false) => mgmt_error(
-            429,
-            "Global limit has been reached",
-            Some("too_many_requests"),
-        ),
+        (429, false) => json_response(429, &json!({ "statusCode": 429, "error": reason(429) })),
         (429, true) => oauth_error(429, "too_many_requests", "Global limit has been reached"),
         // The 401 a long-running client meets in practice: its cached token lapsed.
-        (401, false) => mgmt_error(
-            401,
-            "Expired token received for JSON Web Token validation",
-            None,
-        ),
+        (401, false) => mgmt_error(401, EXPIRED_TOKEN, None),
         (401, true) => oauth_error(401, "invalid_client", "Unauthorized"),
         (403, true) => oauth_error(403, "access_denied", "Forbidden"),
         (s, true) if s >= 500 => oauth_error(s, "server_error", reason(s)),
         (s, true) => oauth_error(s, "invalid_request", reason(s)),
         (s, false) => mgmt_error(s, reason(s), None),
     }
+}
+
+/// The Management API's 401 message for an expired access token (laravel-auth0 issue 455).
+const EXPIRED_TOKEN: &str = "Expired token received for JSON Web Token validation";
+
+/// The Management API's 401 for a token it did not issue, with the `attributes` object
+/// the body quoted in auth0-drupal issue 130 carries.
+fn invalid_token() -> Response<Body> {
+    json_response(
+        401,
+        &json!({
+            "statusCode": 401,
+            "error": reason(401),
+            "message": "Invalid token",
+            "attributes": { "error": "Invalid token" },
+        }),
+    )
 }
 
 /// What a proxy in front of the API sends when the backend fails.
@@ -101,7 +112,8 @@ pub(crate) fn malformed_body() -> Response<Body> {
 /// Base URLs this tenant answers as: its own address and the Host the client used, in
 /// both schemes (clients derive `https://{domain}/...` audiences from a bare domain).
 fn base_urls(shared: &Shared, headers: &HeaderMap) -> Vec<String> {
-    let mut hosts = vec![shared.base_url.trim_start_matches("http://").to_string()];
+    let own = shared.base_url.split_once("://").map_or("", |(_, h)| h);
+    let mut hosts = vec![own.to_string()];
     if let Some(h) = headers.get("host").and_then(|h| h.to_str().ok()) {
         if !hosts.iter().any(|x| x == h) {
             hosts.push(h.to_string());
@@ -255,12 +267,8 @@ fn deny(shared: &Shared, headers: &HeaderMap, scope: &str) -> Option<Response<Bo
             &format!("Insufficient scope, expected any of: {scope}"),
             Some("insufficient_scope"),
         )),
-        Err(TokenError::Expired) => Some(mgmt_error(
-            401,
-            "Expired token received for JSON Web Token validation",
-            None,
-        )),
-        Err(TokenError::Invalid) => Some(mgmt_error(401, "Invalid token", None)),
+        Err(TokenError::Expired) => Some(mgmt_error(401, EXPIRED_TOKEN, None)),
+        Err(TokenError::Invalid) => Some(invalid_token()),
     }
 }
 
@@ -301,12 +309,13 @@ fn patch_settings(shared: &Shared, call: &Call) -> Response<Body> {
     if let Some(resp) = deny(shared, &call.headers, UPDATE_SCOPE) {
         return resp;
     }
-    match validate_patch(&call.body) {
+    let rules = shared.disagreement.lock().unwrap().clone();
+    match validate_patch(&call.body, &rules) {
         Err(message) => mgmt_error(400, &message, Some("invalid_body")),
         Ok(patch) => {
             let mut store = shared.store.lock().unwrap();
-            store.apply(patch);
-            json_response(200, &Value::Object(store.render(false)))
+            store.apply(patch, &rules);
+            json_response(200, &Value::Object(store.patch_answer(&rules)))
         }
     }
 }

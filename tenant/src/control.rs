@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::{Response, StatusCode};
 use serde_json::{json, Value};
 
+use crate::disagree::Disagreement;
 use crate::faults::Fault;
 use crate::server::{json_response, Shared};
 use crate::state::SessionState;
@@ -59,6 +60,18 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
                 no_content()
             }
             Err(e) => bad_request(format!("invalid state: {e}")),
+        },
+        ("GET", "/__control/disagreement") => {
+            let d = shared.disagreement.lock().unwrap().clone();
+            json_response(200, &serde_json::to_value(d).unwrap_or(Value::Null))
+        }
+        // e.g. {"system_limits": {"idle_session_lifetime": 4320}}; {} switches it off.
+        ("PUT", "/__control/disagreement") => match serde_json::from_slice::<Disagreement>(body) {
+            Ok(d) => {
+                *shared.disagreement.lock().unwrap() = d;
+                no_content()
+            }
+            Err(e) => bad_request(format!("invalid disagreement: {e}")),
         },
         ("POST", "/__control/expire-tokens") => {
             shared.tokens.lock().unwrap().expire_all();

@@ -9,11 +9,12 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
 use crate::api::{self, Call};
+use crate::disagree::Disagreement;
 use crate::faults::{Fault, FaultQueue};
 use crate::ratelimit::{Bucket, RateDecision};
 use crate::state::Store;
@@ -31,6 +32,10 @@ pub(crate) struct Shared {
     pub bucket: Mutex<Bucket>,
     pub faults: Mutex<FaultQueue>,
     pub log: Mutex<RequestLog>,
+    /// Why each failed TLS handshake failed, in order (HTTPS only).
+    pub tls_failures: Mutex<Vec<String>>,
+    /// How this tenant departs from storing and answering exactly what was sent.
+    pub disagreement: Mutex<Disagreement>,
 }
 
 impl Shared {
@@ -44,6 +49,8 @@ impl Shared {
             )),
             faults: Mutex::new(FaultQueue::default()),
             log: Mutex::new(RequestLog::default()),
+            tls_failures: Mutex::new(Vec::new()),
+            disagreement: Mutex::new(Disagreement::default()),
             cfg,
             base_url,
         }
@@ -93,8 +100,14 @@ impl fmt::Display for DropConnection {
 impl std::error::Error for DropConnection {}
 
 /// Accept loop. Connection tasks live in a JoinSet so aborting this task (shutdown or
-/// drop of the handle) also closes every open connection.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+/// drop of the handle) also closes every open connection. With `tls`, each connection is
+/// a TLS handshake first; one that fails is counted (`Shared::tls_failures`) and never
+/// reaches the request log.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
@@ -106,14 +119,68 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
                 };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
+                let tls = tls.clone();
                 conns.spawn(async move {
-                    let svc = service_fn(move |req| handle(shared.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), svc)
-                        .await;
+                    match tls {
+                        None => serve_connection(stream, Protocol::Http1, shared).await,
+                        Some(acceptor) => match acceptor.accept(stream).await {
+                            Ok(stream) => {
+                                let alpn = stream.get_ref().1.alpn_protocol();
+                                let protocol = if alpn == Some(b"h2") { Protocol::Http2 } else { Protocol::Http1 };
+                                serve_connection(stream, protocol, shared).await
+                            }
+                            Err(e) => shared.tls_failures.lock().unwrap().push(e.to_string()),
+                        },
+                    }
                 });
             }
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+}
+
+/// The HTTP version a connection speaks: HTTP/1.1 on plain TCP, else what ALPN chose.
+#[derive(Clone, Copy)]
+enum Protocol {
+    Http1,
+    Http2,
+}
+
+/// Serves one connection until it ends, or until a fault asks for it to be dropped
+/// (`DropConnection`): dropping the connection future closes the socket without a word,
+/// for HTTP/2 as for HTTP/1.1, where returning an error would only reset one stream.
+async fn serve_connection<S>(stream: S, protocol: Protocol, shared: Arc<Shared>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let drop_now = Arc::new(tokio::sync::Notify::new());
+    let dropper = drop_now.clone();
+    let svc = service_fn(move |req| {
+        let (shared, dropper) = (shared.clone(), dropper.clone());
+        async move {
+            let result = handle(shared, req).await;
+            if result.is_err() {
+                dropper.notify_one();
+            }
+            result
+        }
+    });
+    let io = TokioIo::new(stream);
+    match protocol {
+        Protocol::Http1 => {
+            let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, svc);
+            tokio::select! {
+                _ = conn => {}
+                _ = drop_now.notified() => {}
+            }
+        }
+        Protocol::Http2 => {
+            let conn = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                .serve_connection(io, svc);
+            tokio::select! {
+                _ = conn => {}
+                _ = drop_now.notified() => {}
+            }
         }
     }
 }
@@ -127,6 +194,7 @@ async fn handle(
         .await
         .unwrap_or_default();
     let path = parts.uri.path().to_string();
+    let version = format!("{:?}", parts.version);
     if path.starts_with("/__control/") {
         return Ok(control::handle(
             &shared,
@@ -135,11 +203,20 @@ async fn handle(
             &body,
         ));
     }
+    let mut headers = parts.headers;
+    // HTTP/2 carries the host in the :authority pseudo-header, which hyper puts in the URI.
+    if let Some(authority) = parts.uri.authority() {
+        if !headers.contains_key("host") {
+            if let Ok(v) = HeaderValue::from_str(authority.as_str()) {
+                headers.insert("host", v);
+            }
+        }
+    }
     let call = Call {
         method: parts.method.as_str().to_string(),
         path,
         query: parts.uri.query().unwrap_or("").to_string(),
-        headers: parts.headers,
+        headers,
         body,
     };
     let logged = LoggedRequest {
@@ -161,6 +238,7 @@ async fn handle(
         arrived_unix_ms: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64),
+        version,
     };
     let id = shared.log.lock().unwrap().start(logged);
     let result = answer(&shared, &call).await;

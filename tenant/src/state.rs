@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::disagree::{Disagreement, Lifetime};
+
 /// The four lifetime fields, in the order used by every `[_; 4]` array in this crate.
 pub(crate) const SESSION_FIELDS: [&str; 4] = [
     "session_lifetime",
@@ -100,10 +102,12 @@ impl Store {
         self.session = s;
     }
 
-    pub fn apply(&mut self, patch: Patch) {
-        for (i, v) in patch.minutes.iter().enumerate() {
-            if let Some(v) = v {
-                self.session.set_minutes(i, *v);
+    /// Stores a validated PATCH, values above a system limit of `rules` as the limit.
+    pub fn apply(&mut self, patch: Patch, rules: &Disagreement) {
+        for lifetime in Lifetime::ALL {
+            let i = lifetime.index();
+            if let Some(sent) = patch.minutes[i] {
+                self.session.set_minutes(i, rules.stored(lifetime, sent));
                 self.explicit[i] = true;
             }
         }
@@ -126,6 +130,20 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// The body of a PATCH's 200: the settings as stored, but for the lifetimes `rules` says
+    /// to misreport.
+    pub fn patch_answer(&self, rules: &Disagreement) -> Map<String, Value> {
+        let mut out = self.render(false);
+        for lifetime in Lifetime::ALL {
+            let stored = self.session.minutes()[lifetime.index()];
+            let answered = rules.answered(lifetime, stored);
+            if answered != stored {
+                out.insert(lifetime.hours_field().to_string(), hours_value(answered));
+            }
+        }
+        out
     }
 
     /// The full settings object. GET responses also carry read-only keys that PATCH
@@ -237,10 +255,13 @@ mod tests {
     #[test]
     fn written_defaults_are_returned_and_set_state_defaults_are_not() {
         let mut s = Store::new();
-        s.apply(Patch {
-            minutes: [Some(168 * 60), None, None, None],
-            ..Patch::default()
-        });
+        s.apply(
+            Patch {
+                minutes: [Some(168 * 60), None, None, None],
+                ..Patch::default()
+            },
+            &Disagreement::default(),
+        );
         assert_eq!(s.render(false)["session_lifetime"], json!(168));
         s.set_session(SessionState {
             idle_session_lifetime: 90,
@@ -252,19 +273,49 @@ mod tests {
     }
 
     #[test]
+    fn limits_store_less_and_misreports_answer_other_than_stored() {
+        let rules: Disagreement = serde_json::from_str(
+            r#"{"system_limits": {"session_lifetime": 43200},
+                "patch_answers": {"idle_session_lifetime": 90}}"#,
+        )
+        .unwrap();
+        let mut s = Store::new();
+        s.apply(
+            Patch {
+                minutes: [Some(50_000), Some(60), None, None],
+                ..Patch::default()
+            },
+            &rules,
+        );
+        assert_eq!(s.session().session_lifetime, 43_200);
+        assert_eq!(s.session().idle_session_lifetime, 60);
+        let answer = s.patch_answer(&rules);
+        assert_eq!(answer["session_lifetime"], json!(720));
+        assert_eq!(answer["idle_session_lifetime"], json!(1.5));
+        assert_eq!(s.render(true)["idle_session_lifetime"], json!(1));
+    }
+
+    #[test]
     fn nulls_clear_and_objects_merge() {
         let mut s = Store::new();
-        s.apply(Patch {
-            others: vec![
-                ("mtls".into(), json!({"enable_endpoint_aliases": true})),
-                ("flags".into(), json!({"enable_sso": false})),
-            ],
-            ..Patch::default()
-        });
-        s.apply(Patch {
-            others: vec![("mtls".into(), Value::Null)],
-            ..Patch::default()
-        });
+        let rules = Disagreement::default();
+        s.apply(
+            Patch {
+                others: vec![
+                    ("mtls".into(), json!({"enable_endpoint_aliases": true})),
+                    ("flags".into(), json!({"enable_sso": false})),
+                ],
+                ..Patch::default()
+            },
+            &rules,
+        );
+        s.apply(
+            Patch {
+                others: vec![("mtls".into(), Value::Null)],
+                ..Patch::default()
+            },
+            &rules,
+        );
         let r = s.render(false);
         assert!(!r.contains_key("mtls"));
         assert_eq!(r["flags"]["enable_sso"], json!(false));
