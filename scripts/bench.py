@@ -293,27 +293,31 @@ class MemSampler(threading.Thread):
 
 
 def bench_scale(tf, n):
-    # One local server stands in for N tenants, each of which would have its own rate
-    # limit at Auth0; give it N tenants' worth.
-    tenant = Tenant(rate_limit=50 * n)
-    tenant.control("POST", "faults", {"kind": "latency", "millis": 50, "times": 10_000_000})
+    # N tenants, one local server each on its own port, as N real tenants each with its own
+    # rate limit: the provider refuses two provider configurations planning one tenant, so
+    # N aliases of one server would measure a refusal.
+    tenants = [Tenant(rate_limit=50) for _ in range(n)]
+    for t in tenants:
+        t.control("POST", "faults", {"kind": "latency", "millis": 50, "times": 10_000_000})
     body = PROVIDER_HEAD
-    for i in range(n):
-        body += (f'provider "auth0" {{\n alias = "t{i}"\n domain = "{tenant.url}"\n'
-                 f' client_id = "{tenant.env["AUTH0_CLIENT_ID"]}"\n client_secret = "{tenant.env["AUTH0_CLIENT_SECRET"]}"\n}}\n'
+    for i, t in enumerate(tenants):
+        body += (f'provider "auth0" {{\n alias = "t{i}"\n domain = "{t.url}"\n'
+                 f' client_id = "{t.env["AUTH0_CLIENT_ID"]}"\n client_secret = "{t.env["AUTH0_CLIENT_SECRET"]}"\n}}\n'
                  f'resource "auth0_tenant_session" "t{i}" {{\n provider = auth0.t{i}\n session_lifetime = {24 + i % 100}\n}}\n')
     w = Workdir(tf, body)
     res = {}
     for cmd in (["apply", "-auto-approve", "-input=false", "-parallelism=" + str(min(n, 50))],
                 ["plan", "-input=false", "-parallelism=" + str(min(n, 50))]):
-        tenant.control("DELETE", "requests")
+        for t in tenants:
+            t.control("DELETE", "requests")
         s = MemSampler(w.dir)
         s.start()
         dt = w.run(*cmd)
         s.running = False
         s.join()
-        res[cmd[0]] = (dt, s.peak / 1024, tenant.counts()["TOKEN"])
-    tenant.stop()
+        res[cmd[0]] = (dt, s.peak / 1024, sum(t.counts()["TOKEN"] for t in tenants))
+    for t in tenants:
+        t.stop()
     return res
 
 
@@ -477,8 +481,9 @@ Produced by `make bench` (`scripts/bench.py{' --quick' if QUICK else ''}`) on {t
   as VmHWM), measured from outside on the shipped binary: Terraform starts it through a
   small wrapper (`scripts/peak-rss-wrapper.c`) that waits for it with `wait4` and records
   `ru_maxrss`.
-- Scale: one configuration with N provider aliases (one resource each) against the local
-  tenant with 50 ms injected latency on every request; peak total RSS sums all provider
+- Scale: one configuration with N provider aliases (one resource each) against N local
+  tenants (one server each, on its own port, with its own rate limit of 50 requests a
+  second) with 50 ms injected latency on every request; peak total RSS sums all provider
   processes alive at once (sampled every 10 ms), counting only this run's.
 
 {table}
