@@ -615,6 +615,11 @@ async fn redirects_read_alike() {
                 )),
                 "[{path}] {out}"
             );
+            let summary = match path {
+                TOKEN => "Could not get an Auth0 access token",
+                _ => "Auth0 redirected the request",
+            };
+            assert!(out.contains(summary), "[{path}] {out}");
             assert_eq!(server.requests().len(), 1, "[{path}] asked once");
         }
     }

@@ -119,6 +119,10 @@ fn api_diag(e: &ApiError, credentials: Option<&str>) -> Diagnostic {
         ApiErrorKind::Server => "Auth0 server error".into(),
         ApiErrorKind::Timeout => "Auth0 did not answer in time".into(),
         ApiErrorKind::Connection => "Could not reach Auth0".into(),
+        // The body of a redirect is not the point: where it leads is (the detail says).
+        ApiErrorKind::InvalidResponse if matches!(e.status, Some(300..=399)) => {
+            "Auth0 redirected the request".into()
+        }
         ApiErrorKind::InvalidResponse => "Unreadable answer from Auth0".into(),
         ApiErrorKind::TokenEndpoint => "Could not get an Auth0 access token".into(),
     };
