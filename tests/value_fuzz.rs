@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use local_tenant::{LocalTenant, SessionState, TenantConfig};
 use proptest::prelude::*;
 use tf_provider::value::Value;
+use tfauth0::auth0::Lifetime;
 use tfauth0::protocol::codec::{self, Number};
 use tfauth0::protocol::tfplugin6::{self as pb, attribute_path::step::Selector, DynamicValue};
 use tfauth0::provider::provider_config::Env;
@@ -654,15 +655,15 @@ fn model(v: &Option<DynamicValue>) -> SessionModel {
 
 fn value<'a>(m: &'a SessionModel, attr: &str) -> &'a Value<Number> {
     match attr {
-        "session_lifetime" => &m.session_lifetime,
-        "session_lifetime_in_minutes" => &m.session_lifetime_in_minutes,
-        "idle_session_lifetime" => &m.idle_session_lifetime,
-        "idle_session_lifetime_in_minutes" => &m.idle_session_lifetime_in_minutes,
-        "ephemeral_session_lifetime" => &m.ephemeral_session_lifetime,
-        "ephemeral_session_lifetime_in_minutes" => &m.ephemeral_session_lifetime_in_minutes,
-        "idle_ephemeral_session_lifetime" => &m.idle_ephemeral_session_lifetime,
+        "session_lifetime" => &m.lifetimes[Lifetime::Session].hours,
+        "session_lifetime_in_minutes" => &m.lifetimes[Lifetime::Session].minutes,
+        "idle_session_lifetime" => &m.lifetimes[Lifetime::IdleSession].hours,
+        "idle_session_lifetime_in_minutes" => &m.lifetimes[Lifetime::IdleSession].minutes,
+        "ephemeral_session_lifetime" => &m.lifetimes[Lifetime::EphemeralSession].hours,
+        "ephemeral_session_lifetime_in_minutes" => &m.lifetimes[Lifetime::EphemeralSession].minutes,
+        "idle_ephemeral_session_lifetime" => &m.lifetimes[Lifetime::IdleEphemeralSession].hours,
         "idle_ephemeral_session_lifetime_in_minutes" => {
-            &m.idle_ephemeral_session_lifetime_in_minutes
+            &m.lifetimes[Lifetime::IdleEphemeralSession].minutes
         }
         other => panic!("not a lifetime attribute: {other}"),
     }

@@ -196,14 +196,17 @@ mod tests {
     #[test]
     fn create_plan_derives_twins_and_leaves_unmanaged_unknown() {
         let cfg = SessionModel {
-            session_lifetime: Value::Value(Number::Float(1.5)),
-            idle_session_lifetime_in_minutes: n(90),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, Value::Value(Number::Float(1.5)))
+        .with_minutes(Lifetime::IdleSession, n(90));
         let p = plan(None, &cfg, Some("t.example"), None);
-        assert_eq!(p.session_lifetime_in_minutes, n(90));
-        assert_eq!(p.idle_session_lifetime, Value::Value(Number::Float(1.5)));
-        assert!(p.ephemeral_session_lifetime.is_unknown());
+        assert_eq!(p.lifetimes[Lifetime::Session].minutes, n(90));
+        assert_eq!(
+            p.lifetimes[Lifetime::IdleSession].hours,
+            Value::Value(Number::Float(1.5))
+        );
+        assert!(p.lifetimes[Lifetime::EphemeralSession].hours.is_unknown());
         assert!(p.session_cookie_mode.is_unknown());
         assert_eq!(p.restore_on_destroy, Value::Value(false));
         assert_eq!(p.id, Value::Value("t.example".into()));
@@ -215,16 +218,16 @@ mod tests {
     fn plan_is_a_noop_when_notation_differs_only() {
         let prior = applied(
             &SessionModel {
-                session_lifetime: n(168),
                 ..Default::default()
-            },
+            }
+            .with_hours(Lifetime::Session, n(168)),
             [10080, 4320, 4320, 1440],
         );
         // The user switches to minutes: nothing changes.
         let cfg = SessionModel {
-            session_lifetime_in_minutes: n(10080),
             ..Default::default()
-        };
+        }
+        .with_minutes(Lifetime::Session, n(10080));
         let p = plan(Some(&prior), &cfg, Some("t"), None);
         assert_eq!(p, prior);
         assert!(!writes(&prior, &p, &cfg));
@@ -235,10 +238,10 @@ mod tests {
     fn a_twin_copied_by_ignore_changes_that_agrees_plans_no_change() {
         for l in Lifetime::ALL {
             let mut cfg = SessionModel::default();
-            cfg.pair_mut(l).0.clone_from(&n(48));
+            cfg.lifetimes[l].hours.clone_from(&n(48));
             let prior = applied(&cfg, [10080, 4320, 4320, 1440]);
             // ignore_changes = [<the minutes twin>]: Terraform sends the state's value.
-            cfg.pair_mut(l).1.clone_from(prior.minutes(l));
+            cfg.lifetimes[l].minutes.clone_from(prior.minutes(l));
             let p = plan(Some(&prior), &cfg, Some("t"), None);
             assert_eq!(p, prior, "{l:?}");
             assert!(!writes(&prior, &p, &cfg), "{l:?}");
@@ -255,45 +258,47 @@ mod tests {
             None,
         );
         let cfg = SessionModel {
-            session_lifetime: n(168),
-            idle_session_lifetime_in_minutes: n(90),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(168))
+        .with_minutes(Lifetime::IdleSession, n(90));
         let p = plan(Some(&prior), &cfg, Some("t"), None);
         assert!(writes(&prior, &p, &cfg));
         assert!(planned_write(&prior, &p));
         let u = change_update(&prior, &p);
-        assert_eq!(u.session_lifetime, None);
-        assert_eq!(u.idle_session_lifetime, Some(Minutes(90)));
+        assert_eq!(u.lifetimes[Lifetime::Session], None);
+        assert_eq!(u.lifetimes[Lifetime::IdleSession], Some(Minutes(90)));
         // Unmanaged values come from Auth0's answer, not from a state that may be stale.
-        assert!(p.ephemeral_session_lifetime.is_unknown());
-        assert!(p.idle_ephemeral_session_lifetime_in_minutes.is_unknown());
+        assert!(p.lifetimes[Lifetime::EphemeralSession].hours.is_unknown());
+        assert!(p.lifetimes[Lifetime::IdleEphemeralSession]
+            .minutes
+            .is_unknown());
         assert!(p.session_cookie_mode.is_unknown());
         // The PATCH asserts the whole configuration.
         let body = configured_update(&cfg);
-        assert_eq!(body.session_lifetime, Some(Minutes(10080)));
-        assert_eq!(body.idle_session_lifetime, Some(Minutes(90)));
-        assert_eq!(body.ephemeral_session_lifetime, None);
+        assert_eq!(body.lifetimes[Lifetime::Session], Some(Minutes(10080)));
+        assert_eq!(body.lifetimes[Lifetime::IdleSession], Some(Minutes(90)));
+        assert_eq!(body.lifetimes[Lifetime::EphemeralSession], None);
         // The tenant drifted outside Terraform on what this resource does not manage:
         // recorded as read, no error.
         let now = settings([10080, 90, 100, 200]);
         let (st, d) = state_after_apply(&p, Some(&cfg), &body, &now, "t");
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(st.ephemeral_session_lifetime_in_minutes, n(100));
-        assert_eq!(st.idle_ephemeral_session_lifetime_in_minutes, n(200));
-        assert_eq!(st.session_lifetime, n(168));
+        assert_eq!(st.lifetimes[Lifetime::EphemeralSession].minutes, n(100));
+        assert_eq!(st.lifetimes[Lifetime::IdleEphemeralSession].minutes, n(200));
+        assert_eq!(st.lifetimes[Lifetime::Session].hours, n(168));
     }
 
     #[test]
     fn create_sends_every_configured_field() {
         let cfg = SessionModel {
-            session_lifetime: n(168),
             session_cookie_mode: Value::Value("non-persistent".into()),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(168));
         let u = configured_update(&cfg);
-        assert_eq!(u.session_lifetime, Some(Minutes(10080)));
-        assert_eq!(u.idle_session_lifetime, None);
+        assert_eq!(u.lifetimes[Lifetime::Session], Some(Minutes(10080)));
+        assert_eq!(u.lifetimes[Lifetime::IdleSession], None);
         assert_eq!(u.cookie_mode, Some(CookieMode::NonPersistent));
     }
 
@@ -301,8 +306,11 @@ mod tests {
     fn restore_puts_back_every_original() {
         let o = OriginalSettings::from_settings(&settings([10080, 4320, 4320, 15]));
         let u = restore_update(&o);
-        assert_eq!(u.session_lifetime, Some(Minutes(10080)));
-        assert_eq!(u.idle_ephemeral_session_lifetime, Some(Minutes(15)));
+        assert_eq!(u.lifetimes[Lifetime::Session], Some(Minutes(10080)));
+        assert_eq!(
+            u.lifetimes[Lifetime::IdleEphemeralSession],
+            Some(Minutes(15))
+        );
         assert_eq!(u.cookie_mode, Some(CookieMode::Persistent));
     }
 
@@ -310,21 +318,21 @@ mod tests {
     fn originals_are_kept_or_recorded_when_restore_is_switched_on() {
         let prior = applied(
             &SessionModel {
-                session_lifetime: n(100),
                 ..Default::default()
-            },
+            }
+            .with_hours(Lifetime::Session, n(100)),
             [10080, 4320, 4320, 1440],
         );
         assert!(prior.original_settings.is_null());
         let on = SessionModel {
-            session_lifetime: n(100),
             restore_on_destroy: Value::Value(true),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(100));
         // Switched on: the values at that point.
         let p = plan(Some(&prior), &on, Some("t"), None);
         assert_eq!(
-            p.originals().map(|o| o.session_lifetime_in_minutes),
+            p.originals().map(|o| o.minutes[Lifetime::Session]),
             Some(6000)
         );
         assert!(

@@ -5,7 +5,7 @@ use tf_provider::value::Value;
 use super::model::SessionModel;
 use super::plan::{configured_update, plan};
 use super::state::state_after_apply;
-use crate::auth0::{CookieMode, Minutes, SessionSettings};
+use crate::auth0::{CookieMode, Minutes, PerLifetime, SessionSettings};
 use crate::protocol::codec::Number;
 use crate::protocol::tfplugin6::{attribute_path::step::Selector, Diagnostic};
 use crate::provider::lifetimes::Lifetime;
@@ -15,13 +15,9 @@ pub fn n(v: i64) -> Value<Number> {
 }
 
 /// A tenant's settings, lifetimes in minutes in the order of [`Lifetime::ALL`].
-pub fn settings(m: [u32; 4]) -> SessionSettings {
-    let [session, idle, ephemeral, idle_ephemeral] = m.map(Minutes);
+pub fn settings(m: [u32; Lifetime::COUNT]) -> SessionSettings {
     SessionSettings {
-        session_lifetime: session,
-        idle_session_lifetime: idle,
-        ephemeral_session_lifetime: ephemeral,
-        idle_ephemeral_session_lifetime: idle_ephemeral,
+        lifetimes: PerLifetime::from(m.map(Minutes)),
         cookie_mode: CookieMode::Persistent,
     }
 }
@@ -38,7 +34,7 @@ pub fn attrs(d: &[Diagnostic]) -> Vec<String> {
 }
 
 /// The state an apply of `cfg` on a tenant holding `m` leaves.
-pub fn applied(cfg: &SessionModel, m: [u32; 4]) -> SessionModel {
+pub fn applied(cfg: &SessionModel, m: [u32; Lifetime::COUNT]) -> SessionModel {
     let planned = plan(None, cfg, Some("t"), None);
     let sent = configured_update(cfg);
     let before = settings(m);

@@ -8,9 +8,8 @@ use crate::auth0::CookieMode;
 use crate::protocol::codec::Number;
 use crate::protocol::diagnostics::{attr_error, attr_warning};
 use crate::protocol::tfplugin6::{diagnostic::Severity, Diagnostic};
-use crate::provider::lifetimes::{
-    self, absolute_of, pair, Echo, Lifetime, Spelling, TenantPlan, PAIRS,
-};
+use crate::provider::attributes::{pair, pairs, COOKIE_MODE_ATTR};
+use crate::provider::lifetimes::{self, absolute_of, Echo, Lifetime, Spelling, TenantPlan};
 
 /// Rules a configuration must meet. Unknown values are checked once they are known (at
 /// apply). `plan` is the tenant plan for system-limit warnings, if the provider knows it;
@@ -18,7 +17,7 @@ use crate::provider::lifetimes::{
 pub fn validate(cfg: &SessionModel, plan: Option<TenantPlan>, echo: Echo) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut valid: Vec<(Lifetime, u32)> = Vec::new();
-    for p in PAIRS {
+    for p in pairs() {
         let l = p.lifetime;
         let checked = match (cfg.hours(l), cfg.minutes(l)) {
             (Value::Value(h), Value::Value(m)) => {
@@ -89,13 +88,16 @@ pub fn validate(cfg: &SessionModel, plan: Option<TenantPlan>, echo: Echo) -> Vec
     if let Value::Value(mode) = &cfg.session_cookie_mode {
         if mode.parse::<CookieMode>().is_err() {
             let subject = match echo {
-                Echo::Value => format!("session_cookie_mode = {mode:?}"),
-                Echo::Hidden => "The value of session_cookie_mode".to_string(),
+                Echo::Value => format!("{COOKIE_MODE_ATTR} = {mode:?}"),
+                Echo::Hidden => format!("The value of {COOKIE_MODE_ATTR}"),
             };
             diags.push(attr_error(
-                "session_cookie_mode",
-                "Invalid session_cookie_mode",
-                format!("{subject} is not one of the modes Auth0 knows: expected \"persistent\" or \"non-persistent\"."),
+                COOKIE_MODE_ATTR,
+                format!("Invalid {COOKIE_MODE_ATTR}"),
+                format!(
+                    "{subject} is not one of the modes Auth0 knows: expected {}.",
+                    CookieMode::expected()
+                ),
             ));
         }
     }
@@ -158,14 +160,11 @@ pub fn twin_conflict(
     cfg: &SessionModel,
     l: Lifetime,
 ) -> Option<TwinConflict> {
-    let (h, m) = cfg.pair(l);
+    let (h, m) = (cfg.hours(l), cfg.minutes(l));
     // A spelling holding exactly the state's value is the one Terraform copied.
     let copied = |s: Spelling| {
-        let (v, was) = match s {
-            Spelling::Hours => (h, prior.hours(l)),
-            Spelling::Minutes => (m, prior.minutes(l)),
-        };
-        v.is_value() && v == was
+        let v = cfg.lifetimes[l].get(s);
+        v.is_value() && v == prior.lifetimes[l].get(s)
     };
     let ignored = [Spelling::Minutes, Spelling::Hours]
         .into_iter()
@@ -202,10 +201,10 @@ mod tests {
     #[test]
     fn both_twins_is_an_error_on_the_minutes_attribute() {
         let cfg = SessionModel {
-            session_lifetime: n(168),
-            session_lifetime_in_minutes: n(10080),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(168))
+        .with_minutes(Lifetime::Session, n(10080));
         let d = validate(&cfg, None, Echo::Value);
         assert_eq!(attrs(&d), vec!["session_lifetime_in_minutes"]);
         assert!(d[0].detail.contains("168") && d[0].detail.contains("10080"));
@@ -217,9 +216,9 @@ mod tests {
     fn prior_48h() -> SessionModel {
         crate::provider::tenant_session::test_support::applied(
             &SessionModel {
-                session_lifetime: n(48),
                 ..Default::default()
-            },
+            }
+            .with_hours(Lifetime::Session, n(48)),
             [2880, 4320, 4320, 1440],
         )
     }
@@ -230,23 +229,24 @@ mod tests {
         let l = Lifetime::Session;
         // ignore_changes = [session_lifetime_in_minutes], no drift: the copy agrees.
         let cfg = SessionModel {
-            session_lifetime: n(48),
-            session_lifetime_in_minutes: prior.session_lifetime_in_minutes.clone(),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(48))
+        .with_minutes(
+            Lifetime::Session,
+            prior.lifetimes[Lifetime::Session].minutes.clone(),
+        );
         assert_eq!(twin_conflict(&prior, &cfg, l), None);
         assert_eq!(configured_minutes(&cfg, l), Ok(Some(2880)));
         // The tenant drifted to 30 h: the copy is the state's 1800 minutes.
-        let drifted = SessionModel {
-            session_lifetime: n(30),
-            session_lifetime_in_minutes: n(1800),
-            ..prior.clone()
-        };
+        let drifted = SessionModel { ..prior.clone() }
+            .with_hours(Lifetime::Session, n(30))
+            .with_minutes(Lifetime::Session, n(1800));
         let cfg = SessionModel {
-            session_lifetime: n(48),
-            session_lifetime_in_minutes: n(1800),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(48))
+        .with_minutes(Lifetime::Session, n(1800));
         assert_eq!(
             twin_conflict(&drifted, &cfg, l),
             Some(TwinConflict::Differ {
@@ -256,10 +256,10 @@ mod tests {
         assert_eq!(configured_minutes(&cfg, l), Err(()));
         // The mirror case: minutes configured, hours ignored.
         let cfg = SessionModel {
-            session_lifetime: n(30),
-            session_lifetime_in_minutes: n(2880),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(30))
+        .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
             twin_conflict(&drifted, &cfg, l),
             Some(TwinConflict::Differ {
@@ -268,10 +268,10 @@ mod tests {
         );
         // The configured value changed, no drift.
         let cfg = SessionModel {
-            session_lifetime: n(72),
-            session_lifetime_in_minutes: n(2880),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(72))
+        .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
             twin_conflict(&prior, &cfg, l),
             Some(TwinConflict::Differ {
@@ -280,10 +280,10 @@ mod tests {
         );
         // Known only at apply, beside a pinned twin.
         let cfg = SessionModel {
-            session_lifetime: Value::Unknown,
-            session_lifetime_in_minutes: n(2880),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, Value::Unknown)
+        .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
             twin_conflict(&prior, &cfg, l),
             Some(TwinConflict::Unknown {
@@ -292,10 +292,10 @@ mod tests {
         );
         // Neither is the state's value: both configured.
         let cfg = SessionModel {
-            session_lifetime: n(10),
-            session_lifetime_in_minutes: n(20),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(10))
+        .with_minutes(Lifetime::Session, n(20));
         assert_eq!(
             twin_conflict(&prior, &cfg, l),
             Some(TwinConflict::BothConfigured)
@@ -303,7 +303,7 @@ mod tests {
         // One spelling, or none: nothing to judge, for every lifetime.
         for l in Lifetime::ALL {
             let mut one = SessionModel::default();
-            one.pair_mut(l).0.clone_from(&n(10));
+            one.lifetimes[l].hours.clone_from(&n(10));
             assert_eq!(twin_conflict(&prior, &one, l), None);
             assert_eq!(twin_conflict(&prior, &SessionModel::default(), l), None);
         }
@@ -312,19 +312,19 @@ mod tests {
     #[test]
     fn unknown_values_are_not_judged_yet() {
         let cfg = SessionModel {
-            session_lifetime: Value::Unknown,
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, Value::Unknown);
         assert!(validate(&cfg, None, Echo::Value).is_empty());
     }
 
     #[test]
     fn idle_longer_than_absolute_warns() {
         let cfg = SessionModel {
-            session_lifetime: n(10),
-            idle_session_lifetime: n(20),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(10))
+        .with_hours(Lifetime::IdleSession, n(20));
         let d = validate(&cfg, Some(TenantPlan::Enterprise), Echo::Value);
         assert_eq!(attrs(&d), vec!["idle_session_lifetime"]);
         assert!(!crate::protocol::diagnostics::has_errors(&d));
