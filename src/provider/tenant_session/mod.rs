@@ -18,6 +18,7 @@
 //! `messages`.
 
 mod calls;
+mod desired;
 mod messages;
 mod model;
 mod plan;
@@ -29,12 +30,13 @@ mod validate;
 
 use tf_provider::value::Value;
 
+pub use desired::{Desired, Wanted, WantedCookie};
 pub use messages::{check_import_id, other_tenant_error, CURRENT_TENANT_ID};
 pub use model::{
     same_tenant, upgrade, LegacyOriginals, OriginalSettings, PrivateState, SessionIdentity,
     SessionModel, SCHEMA_VERSION,
 };
-pub use plan::{change_update, configured_update, plan, planned_write, restore_update, writes};
+pub use plan::{has_unknown, plan, restore_update, writes};
 pub use schema::{identity_schema, list_schema, schema};
 pub use state::{
     display_name, generated_config, state_after_apply, state_after_failed_create, state_after_read,
@@ -53,7 +55,7 @@ use super::tenancy;
 use super::{Auth0Provider, CallKind};
 use crate::auth0::SessionSettings;
 use crate::protocol::tfplugin6::{Diagnostic, ResourceIdentitySchema};
-use calls::{applied, begin_apply, read_tenant, send_configuration};
+use calls::{applied, begin_apply, read_tenant, send_configuration, Configuration};
 
 pub const TYPE_NAME: &str = "auth0_tenant_session";
 
@@ -190,12 +192,13 @@ impl Resource for TenantSession {
                 return PlanResponse::refused(vec![other_tenant_error(from, d, true)]);
             }
         }
+        let desired = Desired::read(&req.config, Echo::Hidden);
         // ignore_changes on one spelling of a configured lifetime.
         if let Some(prior) = prior {
             let conflicts: Vec<Diagnostic> = Lifetime::ALL
                 .into_iter()
                 .filter_map(|l| {
-                    validate::twin_conflict(prior, &req.config, l)
+                    validate::twin_conflict(prior, &req.config, &desired, l)
                         .map(|c| messages::twin_conflict_error(l, c))
                 })
                 .collect();
@@ -203,7 +206,13 @@ impl Resource for TenantSession {
                 return PlanResponse::refused(conflicts);
             }
         }
-        let mut planned = plan(prior, &req.config, domain.as_deref(), legacy.as_ref());
+        let mut planned = plan(
+            prior,
+            &req.config,
+            &desired,
+            domain.as_deref(),
+            legacy.as_ref(),
+        );
         let mut resp = PlanResponse::default();
         if let (Some(from), Some(d)) = (moving_from, &domain) {
             planned.id = Value::Value(d.clone());
@@ -278,7 +287,9 @@ impl Resource for TenantSession {
         let private = PrivateState::decode(&req.planned_private);
         let (domain, planned) = (&c.domain, &req.planned);
         let done = |state, diags| applied(state, diags, &private);
-        let errors = validate::config_errors(&req.config);
+        // Every value is known now: checked again, and read once for the PATCH.
+        let desired = Desired::read(&req.config, Echo::Hidden);
+        let errors = desired.errors();
         if !errors.is_empty() {
             return done(Value::Null, errors);
         }
@@ -300,7 +311,18 @@ impl Resource for TenantSession {
             }
             None => None,
         };
-        let sent = send_configuration(p, client, domain, planned, &req.config, &originals, before);
+        let sent = send_configuration(
+            p,
+            client,
+            domain,
+            planned,
+            Configuration {
+                model: &req.config,
+                desired: &desired,
+            },
+            &originals,
+            before,
+        );
         match (sent.await, originals) {
             (Ok((st, d)), _) => done(Value::Value(st), d),
             // The tenant may hold the new values now. Keep the object (Terraform taints
@@ -334,7 +356,8 @@ impl Resource for TenantSession {
                 prior.restores_on_destroy(),
             )]);
         }
-        let errors = validate::config_errors(cfg);
+        let desired = Desired::read(cfg, Echo::Hidden);
+        let errors = desired.errors();
         if !errors.is_empty() {
             return keep(errors);
         }
@@ -352,7 +375,7 @@ impl Resource for TenantSession {
                         .flatten()
                 }),
         };
-        if !planned_write(prior, &req.planned) {
+        if !writes(prior, &desired, has_unknown(&req.planned)) {
             let mut st = req.planned.clone();
             st.id = prior.id.clone();
             st.restore_on_destroy = Value::Value(cfg.restore_on_destroy == Value::Value(true));
@@ -363,7 +386,18 @@ impl Resource for TenantSession {
             Ok(client) => client,
             Err(d) => return keep(vec![d]),
         };
-        let sent = send_configuration(p, client, domain, &req.planned, cfg, &originals, None);
+        let sent = send_configuration(
+            p,
+            client,
+            domain,
+            &req.planned,
+            Configuration {
+                model: cfg,
+                desired: &desired,
+            },
+            &originals,
+            None,
+        );
         match sent.await {
             Ok((st, d)) => done(Value::Value(st), d),
             Err(f) => keep(vec![f.diag]),

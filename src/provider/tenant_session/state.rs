@@ -4,7 +4,6 @@
 use tf_provider::value::Value;
 
 use super::model::{OriginalSettings, SessionModel};
-use super::validate::configured_attr;
 use crate::auth0::{Minutes, SessionSettings, SessionUpdate};
 use crate::protocol::codec::Number;
 use crate::protocol::diagnostics::attr_error;
@@ -208,6 +207,15 @@ pub fn state_after_failed_create(
     st
 }
 
+/// The spelling of a lifetime a model holds (hours unless minutes is set).
+fn configured_attr(m: &SessionModel, l: Lifetime) -> &'static str {
+    if m.minutes(l).is_value() {
+        pair(l).minutes_attr
+    } else {
+        pair(l).hours_attr
+    }
+}
+
 /// A lifetime in its natural spelling only (whole hours as hours, anything else as
 /// minutes), the other left null: what a configuration written by hand would hold.
 fn set_one_spelling(m: &mut SessionModel, l: Lifetime, minutes: u32) {
@@ -222,7 +230,8 @@ fn set_one_spelling(m: &mut SessionModel, l: Lifetime, minutes: u32) {
 mod tests {
     use super::*;
     use crate::provider::lifetimes::Echo;
-    use crate::provider::tenant_session::plan::{configured_update, plan};
+    use crate::provider::tenant_session::desired::Desired;
+    use crate::provider::tenant_session::plan::plan;
     use crate::provider::tenant_session::test_support::{attrs, n, settings};
     use crate::provider::tenant_session::validate::validate;
 
@@ -233,11 +242,17 @@ mod tests {
             ..Default::default()
         }
         .with_hours(Lifetime::IdleSession, n(100));
-        let p = plan(None, &cfg, Some("t"), None);
+        let p = plan(
+            None,
+            &cfg,
+            &Desired::read(&cfg, Echo::Hidden),
+            Some("t"),
+            None,
+        );
         let (st, d) = state_after_apply(
             &p,
             Some(&cfg),
-            &configured_update(&cfg),
+            &Desired::read(&cfg, Echo::Hidden).update(),
             &settings([10080, 72 * 60, 4320, 1440]),
             "t",
         );
@@ -287,7 +302,13 @@ mod tests {
         .with_hours(Lifetime::EphemeralSession, n(72))
         .with_minutes(Lifetime::IdleEphemeralSession, n(15));
         assert!(validate(&generated, None, Echo::Value).is_empty());
-        let p = plan(Some(&st), &generated, Some("t"), None);
+        let p = plan(
+            Some(&st),
+            &generated,
+            &Desired::read(&generated, Echo::Hidden),
+            Some("t"),
+            None,
+        );
         assert_eq!(p, st);
     }
 
@@ -302,7 +323,16 @@ mod tests {
         assert!(cfg.id.is_null() && cfg.original_settings.is_null());
         assert!(cfg.restore_on_destroy.is_null());
         assert!(validate(&cfg, None, Echo::Value).is_empty());
-        assert_eq!(plan(Some(&st), &cfg, Some("t"), None), st);
+        assert_eq!(
+            plan(
+                Some(&st),
+                &cfg,
+                &Desired::read(&cfg, Echo::Hidden),
+                Some("t"),
+                None
+            ),
+            st
+        );
         // A state with both spellings (after an apply) keeps the natural one.
         let applied = state_after_read(
             &SessionModel::default(),
@@ -334,7 +364,13 @@ mod tests {
             ..Default::default()
         }
         .with_hours(Lifetime::Session, n(100));
-        let planned = plan(None, &cfg, Some("t"), None);
+        let planned = plan(
+            None,
+            &cfg,
+            &Desired::read(&cfg, Echo::Hidden),
+            Some("t"),
+            None,
+        );
         let before = settings([10080, 4320, 4320, 1440]);
         let o = OriginalSettings::from_settings(&before);
         let st = state_after_failed_create(&planned, &before, &o, "t");

@@ -3,134 +3,16 @@
 
 use tf_provider::value::Value;
 
+use super::desired::Desired;
 use super::model::SessionModel;
-use crate::auth0::CookieMode;
-use crate::protocol::codec::Number;
-use crate::protocol::diagnostics::{attr_error, attr_warning};
-use crate::protocol::tfplugin6::{diagnostic::Severity, Diagnostic};
-use crate::provider::attributes::{pair, pairs, COOKIE_MODE_ATTR};
-use crate::provider::lifetimes::{self, absolute_of, Echo, Lifetime, Spelling, TenantPlan};
+use crate::protocol::tfplugin6::Diagnostic;
+use crate::provider::lifetimes::{Echo, Lifetime, Spelling, TenantPlan};
 
 /// Rules a configuration must meet. Unknown values are checked once they are known (at
 /// apply). `plan` is the tenant plan for system-limit warnings, if the provider knows it;
 /// `echo` says whether messages may repeat configured values.
 pub fn validate(cfg: &SessionModel, plan: Option<TenantPlan>, echo: Echo) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let mut valid: Vec<(Lifetime, u32)> = Vec::new();
-    for p in pairs() {
-        let l = p.lifetime;
-        let checked = match (cfg.hours(l), cfg.minutes(l)) {
-            (Value::Value(h), Value::Value(m)) => {
-                let both = match echo {
-                    Echo::Value => format!(
-                        "{} = {} and {} = {} are",
-                        p.hours_attr,
-                        h.display(),
-                        p.minutes_attr,
-                        m.display()
-                    ),
-                    Echo::Hidden => format!("{} and {} are", p.hours_attr, p.minutes_attr),
-                };
-                diags.push(attr_error(
-                    p.minutes_attr,
-                    format!("Set {} or {}, not both", p.hours_attr, p.minutes_attr),
-                    format!(
-                        "{both} two spellings of one lifetime (hours and minutes). Keep the one you \
-                         prefer; the other is computed from it."
-                    ),
-                ));
-                continue;
-            }
-            (Value::Value(h), _) => Some((
-                p.hours_attr,
-                Spelling::Hours.checked_minutes(p.hours_attr, h, echo),
-            )),
-            (_, Value::Value(m)) => Some((
-                p.minutes_attr,
-                Spelling::Minutes.checked_minutes(p.minutes_attr, m, echo),
-            )),
-            _ => None,
-        };
-        match checked {
-            Some((attr, Ok(m))) => {
-                valid.push((l, m));
-                if let Some(w) = lifetimes::plan_limit_warning(attr, p.kind, m, plan, echo) {
-                    diags.push(attr_warning(attr, w.summary, w.detail));
-                }
-            }
-            Some((attr, Err(e))) => diags.push(attr_error(attr, e.summary, e.detail)),
-            None => {}
-        }
-    }
-    // Idle longer than absolute means the idle limit can never be reached.
-    for l in Lifetime::ALL {
-        let Some(abs) = absolute_of(l) else { continue };
-        let configured = |l: Lifetime| valid.iter().find(|(k, _)| *k == l).map(|(_, m)| *m);
-        if let (Some(i), Some(a)) = (configured(l), configured(abs)) {
-            if i > a {
-                let values = match echo {
-                    Echo::Value => format!(" ({i} min, against {a} min)"),
-                    Echo::Hidden => String::new(),
-                };
-                diags.push(attr_warning(
-                    configured_attr(cfg, l),
-                    "Idle lifetime longer than the absolute lifetime",
-                    format!(
-                        "{} is longer than {}{values}: sessions end at the absolute lifetime first, \
-                         so the idle setting has no effect.",
-                        pair(l).hours_attr,
-                        pair(abs).hours_attr
-                    ),
-                ));
-            }
-        }
-    }
-    if let Value::Value(mode) = &cfg.session_cookie_mode {
-        if mode.parse::<CookieMode>().is_err() {
-            let subject = match echo {
-                Echo::Value => format!("{COOKIE_MODE_ATTR} = {mode:?}"),
-                Echo::Hidden => format!("The value of {COOKIE_MODE_ATTR}"),
-            };
-            diags.push(attr_error(
-                COOKIE_MODE_ATTR,
-                format!("Invalid {COOKIE_MODE_ATTR}"),
-                format!(
-                    "{subject} is not one of the modes Auth0 knows: expected {}.",
-                    CookieMode::expected()
-                ),
-            ));
-        }
-    }
-    diags
-}
-
-/// The spelling of a lifetime the configuration uses (hours unless minutes is set).
-pub(super) fn configured_attr(cfg: &SessionModel, l: Lifetime) -> &'static str {
-    if cfg.minutes(l).is_value() {
-        pair(l).minutes_attr
-    } else {
-        pair(l).hours_attr
-    }
-}
-
-/// Minutes the configuration asks for: Ok(None) when it leaves the lifetime alone, Err
-/// when it is unknown or invalid. Both spellings count only where they agree: a plan's
-/// configuration carries the state's value of a spelling named in `ignore_changes`.
-pub(super) fn configured_minutes(cfg: &SessionModel, l: Lifetime) -> Result<Option<u32>, ()> {
-    let p = pair(l);
-    let checked = |s: Spelling, v: &Number| s.checked_minutes(p.attr(s), v, Echo::Hidden);
-    match (cfg.hours(l), cfg.minutes(l)) {
-        (Value::Unknown, _) | (_, Value::Unknown) => Err(()),
-        (Value::Value(h), Value::Null) => checked(Spelling::Hours, h).map(Some).map_err(|_| ()),
-        (Value::Null, Value::Value(m)) => checked(Spelling::Minutes, m).map(Some).map_err(|_| ()),
-        (Value::Null, Value::Null) => Ok(None),
-        (Value::Value(h), Value::Value(m)) => {
-            match (checked(Spelling::Hours, h), checked(Spelling::Minutes, m)) {
-                (Ok(a), Ok(b)) if a == b => Ok(Some(a)),
-                _ => Err(()),
-            }
-        }
-    }
+    Desired::read(cfg, echo).report(plan)
 }
 
 /// Why a plan's configuration holding both spellings of a lifetime cannot be planned.
@@ -158,6 +40,7 @@ pub enum TwinConflict {
 pub fn twin_conflict(
     prior: &SessionModel,
     cfg: &SessionModel,
+    desired: &Desired,
     l: Lifetime,
 ) -> Option<TwinConflict> {
     let (h, m) = (cfg.hours(l), cfg.minutes(l));
@@ -170,7 +53,7 @@ pub fn twin_conflict(
         .into_iter()
         .find(|s| copied(*s));
     match (h, m) {
-        (Value::Value(_), Value::Value(_)) if configured_minutes(cfg, l).is_ok() => None,
+        (Value::Value(_), Value::Value(_)) if desired.lifetimes[l].minutes().is_some() => None,
         (Value::Value(_), Value::Value(_)) => Some(match ignored {
             Some(ignored) => TwinConflict::Differ { ignored },
             None => TwinConflict::BothConfigured,
@@ -183,14 +66,6 @@ pub fn twin_conflict(
         }
         _ => None,
     }
-}
-
-/// The errors (not warnings) of a configuration, checked again at apply now that every
-/// value is known. Values are not repeated: they may come from sensitive variables.
-pub fn config_errors(cfg: &SessionModel) -> Vec<Diagnostic> {
-    let mut diags = validate(cfg, None, Echo::Hidden);
-    diags.retain(|d| d.severity == Severity::Error as i32);
-    diags
 }
 
 #[cfg(test)]
@@ -236,8 +111,14 @@ mod tests {
             Lifetime::Session,
             prior.lifetimes[Lifetime::Session].minutes.clone(),
         );
-        assert_eq!(twin_conflict(&prior, &cfg, l), None);
-        assert_eq!(configured_minutes(&cfg, l), Ok(Some(2880)));
+        assert_eq!(
+            twin_conflict(&prior, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
+            None
+        );
+        assert_eq!(
+            Desired::read(&cfg, Echo::Hidden).lifetimes[l].minutes(),
+            Some(2880)
+        );
         // The tenant drifted to 30 h: the copy is the state's 1800 minutes.
         let drifted = SessionModel { ..prior.clone() }
             .with_hours(Lifetime::Session, n(30))
@@ -248,12 +129,15 @@ mod tests {
         .with_hours(Lifetime::Session, n(48))
         .with_minutes(Lifetime::Session, n(1800));
         assert_eq!(
-            twin_conflict(&drifted, &cfg, l),
+            twin_conflict(&drifted, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::Differ {
                 ignored: Spelling::Minutes
             })
         );
-        assert_eq!(configured_minutes(&cfg, l), Err(()));
+        assert_eq!(
+            Desired::read(&cfg, Echo::Hidden).lifetimes[l].minutes(),
+            None
+        );
         // The mirror case: minutes configured, hours ignored.
         let cfg = SessionModel {
             ..Default::default()
@@ -261,7 +145,7 @@ mod tests {
         .with_hours(Lifetime::Session, n(30))
         .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
-            twin_conflict(&drifted, &cfg, l),
+            twin_conflict(&drifted, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::Differ {
                 ignored: Spelling::Hours
             })
@@ -273,7 +157,7 @@ mod tests {
         .with_hours(Lifetime::Session, n(72))
         .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
-            twin_conflict(&prior, &cfg, l),
+            twin_conflict(&prior, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::Differ {
                 ignored: Spelling::Minutes
             })
@@ -285,7 +169,7 @@ mod tests {
         .with_hours(Lifetime::Session, Value::Unknown)
         .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
-            twin_conflict(&prior, &cfg, l),
+            twin_conflict(&prior, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::Unknown {
                 ignored: Spelling::Minutes
             })
@@ -297,15 +181,26 @@ mod tests {
         .with_hours(Lifetime::Session, n(10))
         .with_minutes(Lifetime::Session, n(20));
         assert_eq!(
-            twin_conflict(&prior, &cfg, l),
+            twin_conflict(&prior, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::BothConfigured)
         );
         // One spelling, or none: nothing to judge, for every lifetime.
         for l in Lifetime::ALL {
             let mut one = SessionModel::default();
             one.lifetimes[l].hours.clone_from(&n(10));
-            assert_eq!(twin_conflict(&prior, &one, l), None);
-            assert_eq!(twin_conflict(&prior, &SessionModel::default(), l), None);
+            assert_eq!(
+                twin_conflict(&prior, &one, &Desired::read(&one, Echo::Hidden), l),
+                None
+            );
+            assert_eq!(
+                twin_conflict(
+                    &prior,
+                    &SessionModel::default(),
+                    &Desired::read(&SessionModel::default(), Echo::Hidden),
+                    l
+                ),
+                None
+            );
         }
     }
 
