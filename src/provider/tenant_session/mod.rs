@@ -18,6 +18,7 @@
 //! `messages`.
 
 mod calls;
+mod decide;
 mod desired;
 mod messages;
 mod model;
@@ -56,6 +57,7 @@ use super::{Auth0Provider, CallKind};
 use crate::auth0::SessionSettings;
 use crate::protocol::tfplugin6::{Diagnostic, ResourceIdentitySchema};
 use calls::{applied, begin_apply, read_tenant, send_configuration, Configuration};
+use decide::{CreateOriginals, Delete, Update};
 
 pub const TYPE_NAME: &str = "auth0_tenant_session";
 
@@ -298,9 +300,10 @@ impl Resource for TenantSession {
             Err(d) => return done(Value::Null, vec![d]),
         };
         let mut before: Option<SessionSettings> = None;
-        let originals = match p.tenancy.inherited(domain) {
-            Some(o) => Some(o),
-            None if planned.restore_on_destroy != Value::Value(false) => {
+        let inherited = p.tenancy.inherited(domain);
+        let originals = match decide::create_originals(inherited, &planned.restore_on_destroy) {
+            CreateOriginals::Inherited(o) => Some(o),
+            CreateOriginals::ReadFirst => {
                 match p.call(CallKind::Read, client.read_session_settings()).await {
                     Ok(s) => {
                         before = Some(s);
@@ -309,7 +312,7 @@ impl Resource for TenantSession {
                     Err(d) => return done(Value::Null, vec![d]),
                 }
             }
-            None => None,
+            CreateOriginals::None => None,
         };
         let sent = send_configuration(
             p,
@@ -349,39 +352,16 @@ impl Resource for TenantSession {
         let (domain, prior, cfg) = (&c.domain, &req.prior, &req.config);
         let done = |state, diags| applied(state, diags, &private);
         let keep = |diags| applied(Value::Value(prior.clone()), diags, &private);
-        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, domain)) {
-            return keep(vec![other_tenant_error(
-                t,
-                domain,
-                prior.restores_on_destroy(),
-            )]);
-        }
         let desired = Desired::read(cfg, Echo::Hidden);
-        let errors = desired.errors();
-        if !errors.is_empty() {
-            return keep(errors);
-        }
-        let originals = match &req.planned.original_settings {
-            Value::Value(o) => Some(o.clone()),
-            Value::Null => None,
-            // restore_on_destroy was unknown at plan: decide now.
-            Value::Unknown => prior
-                .originals()
-                .cloned()
-                .or_else(|| private.legacy_originals())
-                .or_else(|| {
-                    (cfg.restore_on_destroy == Value::Value(true))
-                        .then(|| OriginalSettings::from_state(prior))
-                        .flatten()
-                }),
+        let legacy = private.legacy_originals();
+        let originals = match decide::update(prior, &req.planned, cfg, &desired, domain, legacy) {
+            Update::RefuseOtherTenant { tenant, restores } => {
+                return keep(vec![other_tenant_error(&tenant, domain, restores)])
+            }
+            Update::Invalid(errors) => return keep(errors),
+            Update::Keep(st) => return done(Value::Value(*st), vec![]),
+            Update::Patch { originals } => originals,
         };
-        if !writes(prior, &desired, has_unknown(&req.planned)) {
-            let mut st = req.planned.clone();
-            st.id = prior.id.clone();
-            st.restore_on_destroy = Value::Value(cfg.restore_on_destroy == Value::Value(true));
-            st.original_settings = originals.map_or(Value::Null, Value::Value);
-            return done(Value::Value(st), vec![]);
-        }
         let client = match c.client() {
             Ok(client) => client,
             Err(d) => return keep(vec![d]),
@@ -417,22 +397,18 @@ impl Resource for TenantSession {
         let (domain, prior) = (&c.domain, &req.prior);
         let gone = |diags| applied(Value::Null, diags, &private);
         let keep = |diags| applied(Value::Value(prior.clone()), diags, &private);
-        if !prior.restores_on_destroy() {
-            return gone(vec![messages::forget_warning()]);
-        }
-        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, domain)) {
-            return keep(vec![other_tenant_error(t, domain, true)]);
-        }
-        let Some(originals) = prior
-            .originals()
-            .cloned()
-            .or_else(|| private.legacy_originals())
-        else {
-            return gone(vec![messages::nothing_to_restore_warning()]);
+        let legacy = private.legacy_originals();
+        let originals = match decide::delete(prior, domain, legacy, p.tenancy.written(domain)) {
+            Delete::Forget => return gone(vec![messages::forget_warning()]),
+            Delete::RefuseOtherTenant { tenant } => {
+                return keep(vec![other_tenant_error(&tenant, domain, true)])
+            }
+            Delete::NothingToRestore => return gone(vec![messages::nothing_to_restore_warning()]),
+            Delete::WrittenSince(o) => {
+                return gone(vec![messages::not_restored_warning(domain, &o)])
+            }
+            Delete::Restore(o) => o,
         };
-        if p.tenancy.written(domain) {
-            return gone(vec![messages::not_restored_warning(domain, &originals)]);
-        }
         let client = match c.client() {
             Ok(client) => client,
             Err(d) => return keep(vec![d]),
