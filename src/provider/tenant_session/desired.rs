@@ -13,7 +13,8 @@ use crate::provider::lifetimes::{
     self, absolute_of, Echo, Invalid, Lifetime, Spelling, TenantPlan,
 };
 
-/// What the configuration asks of one lifetime.
+/// What the configuration asks of one lifetime. Rules are boxed: they are rare, and a
+/// small `Wanted` keeps reading a configuration cheap (it runs on every plan).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Wanted {
     /// Neither spelling is set: the tenant's value is left alone.
@@ -26,9 +27,15 @@ pub enum Wanted {
     /// Both spellings: an error in a configuration, but a plan's configuration carries
     /// the state's value of a spelling named in `ignore_changes`. `agreed` when both are
     /// valid and stand for the same minutes.
-    Both { agreed: Option<u32>, rule: Invalid },
+    Both {
+        agreed: Option<u32>,
+        rule: Box<Invalid>,
+    },
     /// One spelling, breaking `rule`.
-    Invalid { spelling: Spelling, rule: Invalid },
+    Invalid {
+        spelling: Spelling,
+        rule: Box<Invalid>,
+    },
 }
 
 impl Wanted {
@@ -51,13 +58,13 @@ impl Wanted {
                     ),
                     Echo::Hidden => format!("{} and {} are", p.hours_attr, p.minutes_attr),
                 };
-                let rule = Invalid {
+                let rule = Box::new(Invalid {
                     summary: format!("Set {} or {}, not both", p.hours_attr, p.minutes_attr),
                     detail: format!(
                         "{both} two spellings of one lifetime (hours and minutes). Keep the one you \
                          prefer; the other is computed from it."
                     ),
-                };
+                });
                 Wanted::Both { agreed, rule }
             }
             (Value::Value(v), Value::Null) => {
@@ -86,7 +93,10 @@ impl Wanted {
     fn one(spelling: Spelling, checked: Result<u32, Invalid>) -> Wanted {
         match checked {
             Ok(minutes) => Wanted::Minutes { minutes, spelling },
-            Err(rule) => Wanted::Invalid { spelling, rule },
+            Err(rule) => Wanted::Invalid {
+                spelling,
+                rule: Box::new(rule),
+            },
         }
     }
 
@@ -123,7 +133,7 @@ pub enum WantedCookie {
     Unmanaged,
     Unknown,
     Mode(CookieMode),
-    Invalid(Invalid),
+    Invalid(Box<Invalid>),
 }
 
 impl WantedCookie {
@@ -138,13 +148,13 @@ impl WantedCookie {
                         Echo::Value => format!("{COOKIE_MODE_ATTR} = {mode:?}"),
                         Echo::Hidden => format!("The value of {COOKIE_MODE_ATTR}"),
                     };
-                    WantedCookie::Invalid(Invalid {
+                    WantedCookie::Invalid(Box::new(Invalid {
                         summary: format!("Invalid {COOKIE_MODE_ATTR}"),
                         detail: format!(
                             "{subject} is not one of the modes Auth0 knows: expected {}.",
                             CookieMode::expected()
                         ),
-                    })
+                    }))
                 }
             },
         }
