@@ -7,6 +7,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use tf_provider::value::Value;
+use tfauth0::auth0::Lifetime;
 use tfauth0::protocol::codec::{self, Number};
 use tfauth0::provider::lifetimes::Echo;
 use tfauth0::provider::tenant_session::{self, SessionModel};
@@ -26,15 +27,18 @@ fn median_ns(batches: usize, iters: u32, mut f: impl FnMut()) -> f64 {
 
 fn main() {
     let cfg = SessionModel {
-        session_lifetime: Value::Value(Number::Int(168)),
-        idle_session_lifetime: Value::Value(Number::Decimal(
+        session_cookie_mode: Value::Value("persistent".into()),
+        ..Default::default()
+    }
+    .with_hours(Lifetime::Session, Value::Value(Number::Int(168)))
+    .with_hours(
+        Lifetime::IdleSession,
+        Value::Value(Number::Decimal(
             "3.0166666666666666666666666667".into(),
             181.0 / 60.0,
         )),
-        ephemeral_session_lifetime_in_minutes: Value::Value(Number::Int(720)),
-        session_cookie_mode: Value::Value("persistent".into()),
-        ..Default::default()
-    };
+    )
+    .with_minutes(Lifetime::EphemeralSession, Value::Value(Number::Int(720)));
     let dv = codec::encode(&cfg).unwrap();
     let rows = [
         (
@@ -52,9 +56,13 @@ fn main() {
         (
             "plan create",
             median_ns(15, 20_000, || {
+                // The plan step reads the configuration once, then plans from it.
+                let cfg = black_box(&cfg);
+                let desired = tenant_session::Desired::read(cfg, Echo::Hidden);
                 black_box(tenant_session::plan(
                     None,
-                    black_box(&cfg),
+                    cfg,
+                    &desired,
                     Some("t.example"),
                     None,
                 ));

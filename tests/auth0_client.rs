@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use local_tenant::{Fault, LocalTenant, SessionState, TenantConfig};
 use tfauth0::auth0::{
-    ApiErrorKind, Client, ClientConfig, CookieMode, Credentials, Minutes, ProxyEnv, RetryPolicy,
-    Secret, SessionSettings, SessionUpdate, SigningAlg,
+    ApiErrorKind, Client, ClientConfig, CookieMode, Credentials, Lifetime, Minutes, ProxyEnv,
+    RetryPolicy, Secret, SessionSettings, SessionUpdate, SigningAlg,
 };
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
@@ -105,13 +105,15 @@ async fn start() -> LocalTenant {
     LocalTenant::start(TenantConfig::default()).await.unwrap()
 }
 
+/// An update of one lifetime.
+fn one(l: Lifetime, m: Minutes) -> SessionUpdate {
+    let mut u = SessionUpdate::default();
+    u.set_lifetime(l, m);
+    u
+}
+
 fn minutes(s: &SessionSettings) -> [u32; 4] {
-    [
-        s.session_lifetime.0,
-        s.idle_session_lifetime.0,
-        s.ephemeral_session_lifetime.0,
-        s.idle_ephemeral_session_lifetime.0,
-    ]
+    s.lifetimes.values().map(|m| m.0)
 }
 
 fn settings_calls(t: &LocalTenant) -> Vec<local_tenant::LoggedRequest> {
@@ -238,13 +240,13 @@ fn form_value(body: &str, name: &str) -> Option<String> {
 async fn update_sends_one_patch_and_returns_the_new_truth() {
     let t = start().await;
     let c = token_client(&t, API_TOKEN);
-    let update = SessionUpdate {
-        session_lifetime: Some(Minutes(181)),
-        idle_session_lifetime: Some(Minutes(48 * 60)),
-        idle_ephemeral_session_lifetime: Some(Minutes(15)),
+    let mut update = SessionUpdate {
         cookie_mode: Some(CookieMode::NonPersistent),
         ..Default::default()
     };
+    update.set_lifetime(Lifetime::Session, Minutes(181));
+    update.set_lifetime(Lifetime::IdleSession, Minutes(48 * 60));
+    update.set_lifetime(Lifetime::IdleEphemeralSession, Minutes(15));
     let s = c.update_session_settings(&update).await.unwrap();
     assert_eq!(minutes(&s), [181, 48 * 60, 72 * 60, 15]);
     assert_eq!(s.cookie_mode, CookieMode::NonPersistent);
@@ -399,10 +401,7 @@ async fn missing_scope_is_forbidden_with_the_scope_to_grant() {
     .unwrap();
     let c = secret_client(&t);
     let e = c
-        .update_session_settings(&SessionUpdate {
-            session_lifetime: Some(Minutes(600)),
-            ..Default::default()
-        })
+        .update_session_settings(&one(Lifetime::Session, Minutes(600)))
         .await
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Forbidden);
@@ -426,10 +425,7 @@ async fn rejected_value_is_a_bad_request_with_auth0_message() {
     let t = start().await;
     let c = token_client(&t, API_TOKEN);
     let e = c
-        .update_session_settings(&SessionUpdate {
-            session_lifetime: Some(Minutes(20160 * 60)),
-            ..Default::default()
-        })
+        .update_session_settings(&one(Lifetime::Session, Minutes(20160 * 60)))
         .await
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::BadRequest);
@@ -723,10 +719,7 @@ async fn unreadable_answer_to_a_write_is_reported_not_retried() {
         path_prefix: Some(SETTINGS.into()),
     });
     let e = token_client(&t, API_TOKEN)
-        .update_session_settings(&SessionUpdate {
-            session_lifetime: Some(Minutes(600)),
-            ..Default::default()
-        })
+        .update_session_settings(&one(Lifetime::Session, Minutes(600)))
         .await
         .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::InvalidResponse);
@@ -820,13 +813,10 @@ async fn lost_patch_answer_is_retried_safely() {
     let c = token_client(&t, API_TOKEN);
     t.inject(Fault::ApplyThenDrop { times: 1 });
     let s = c
-        .update_session_settings(&SessionUpdate {
-            idle_session_lifetime: Some(Minutes(90)),
-            ..Default::default()
-        })
+        .update_session_settings(&one(Lifetime::IdleSession, Minutes(90)))
         .await
         .unwrap();
-    assert_eq!(s.idle_session_lifetime, Minutes(90));
+    assert_eq!(s.lifetime(Lifetime::IdleSession), Minutes(90));
     assert_eq!(statuses(&t, "PATCH", SETTINGS), [0, 200]);
     assert_eq!(t.stored_minutes().idle_session_lifetime, 90);
     t.shutdown().await;
@@ -1009,12 +999,9 @@ fn capture_all_modes() {
         ] {
             let c = Client::new(config(&t, creds.clone())).unwrap();
             c.read_session_settings().await.unwrap();
-            c.update_session_settings(&SessionUpdate {
-                session_lifetime: Some(Minutes(181)),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+            c.update_session_settings(&one(Lifetime::Session, Minutes(181)))
+                .await
+                .unwrap();
             t.expire_all_tokens();
             let _ = c.read_session_settings().await;
             t.inject(settings_get_status(401, 2));

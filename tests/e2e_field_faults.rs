@@ -10,7 +10,7 @@ use common::terraform::{flat, terraforms, Tool, Workspace};
 use local_tenant::SessionState;
 use serde_json::Value;
 use tfauth0::auth0::Lifetime;
-use tfauth0::provider::lifetimes::pair;
+use tfauth0::provider::attributes::pair;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
 

@@ -38,7 +38,9 @@ async fn query_lists_the_tenant_and_generates_a_config_that_imports_clean() {
         assert!(
             text.contains(&format!(
                 "list.auth0_tenant_session.tenant tenant_domain={domain} Session settings of \
-                 {domain} (session 168 h, idle 181 min, cookie non-persistent)"
+                 {domain} (session_lifetime 168 h, idle_session_lifetime 181 min, \
+                 ephemeral_session_lifetime 72 h, idle_ephemeral_session_lifetime 15 min, \
+                 cookie non-persistent)"
             )),
             "{tf:?}:\n{}",
             r.all()

@@ -9,9 +9,11 @@ use std::time::{Duration, Instant};
 use local_tenant::{Fault, LocalTenant, SessionState, TenantConfig};
 use serde_json::json;
 use tf_provider::value::Value;
+use tfauth0::auth0::Lifetime;
 use tfauth0::protocol::codec::{self, Number};
 use tfauth0::protocol::generated::tfplugin6::{self as pb, provider_client::ProviderClient};
-use tfauth0::provider::tenant_session::SessionModel;
+use tfauth0::provider::lifetimes::Echo;
+use tfauth0::provider::tenant_session::{Desired, SessionModel};
 use tfauth0::provider::Auth0Provider;
 use tonic::transport::Channel;
 
@@ -105,23 +107,19 @@ fn decode(v: &Option<pb::DynamicValue>) -> Value<SessionModel> {
 async fn unknown_at_plan_then_bad_at_apply_makes_no_call() {
     let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
     let mut c = configured(&tenant).await;
-    let at_plan = SessionModel {
-        session_lifetime: Value::Unknown,
-        ..Default::default()
-    };
+    let at_plan = SessionModel::default().with_hours(Lifetime::Session, Value::Unknown);
     let p = plan(&mut c, &Value::Null, &at_plan).await;
     assert!(errors(&p.diagnostics).is_empty());
     assert!(decode(&p.planned_state)
         .as_option()
         .unwrap()
-        .session_lifetime
+        .hours(Lifetime::Session)
         .is_unknown());
     // At apply the value turns out to be 0.3333 hours.
-    let bad = SessionModel {
-        session_lifetime: Value::Value(Number::Float(0.3333)),
-        ..Default::default()
-    };
-    let planned = tfauth0::provider::tenant_session::plan(None, &bad, Some("t"), None);
+    let bad =
+        SessionModel::default().with_hours(Lifetime::Session, Value::Value(Number::Float(0.3333)));
+    let desired = Desired::read(&bad, Echo::Hidden);
+    let planned = tfauth0::provider::tenant_session::plan(None, &bad, &desired, Some("t"), None);
     let r = apply(
         &mut c,
         &Value::Null,
@@ -158,9 +156,9 @@ async fn stop_provider_cancels_a_slow_apply_promptly() {
         path_prefix: Some(SETTINGS.into()),
     });
     let cfg = SessionModel {
-        session_lifetime: Value::Value(Number::Int(24)),
         ..Default::default()
-    };
+    }
+    .with_hours(Lifetime::Session, Value::Value(Number::Int(24)));
     let p = plan(&mut c, &Value::Null, &cfg).await;
     let mut stopper = c.clone();
     let started = Instant::now();
@@ -218,10 +216,10 @@ async fn create_and_read_record_originals_in_state() {
     let tenant = LocalTenant::start(TenantConfig::default()).await.unwrap();
     let mut c = configured(&tenant).await;
     let cfg = SessionModel {
-        idle_session_lifetime: Value::Value(Number::Float(0.5)),
         restore_on_destroy: Value::Value(true),
         ..Default::default()
-    };
+    }
+    .with_hours(Lifetime::IdleSession, Value::Value(Number::Float(0.5)));
     let p = plan(&mut c, &Value::Null, &cfg).await;
     assert!(errors(&p.diagnostics).is_empty(), "{:?}", p.diagnostics);
     assert!(p.planned_identity.is_some());
@@ -242,17 +240,20 @@ async fn create_and_read_record_originals_in_state() {
         .expect("originals recorded for restore_on_destroy");
     assert_eq!(
         (
-            o.session_lifetime_in_minutes,
-            o.idle_session_lifetime_in_minutes
+            o.minutes[Lifetime::Session],
+            o.minutes[Lifetime::IdleSession]
         ),
         (10080, 4320)
     );
     assert!(r.private.is_empty(), "{:?}", r.private);
     assert_eq!(
-        s.idle_session_lifetime_in_minutes,
+        s.lifetimes[Lifetime::IdleSession].minutes,
         Value::Value(Number::Int(30))
     );
-    assert_eq!(s.session_lifetime, Value::Value(Number::Int(168)));
+    assert_eq!(
+        s.lifetimes[Lifetime::Session].hours,
+        Value::Value(Number::Int(168))
+    );
     // One GET (originals) and one PATCH.
     assert_eq!(tenant.count("GET", SETTINGS), 1);
     assert_eq!(tenant.count("PATCH", SETTINGS), 1);
@@ -359,9 +360,9 @@ async fn the_replan_of_a_saved_plan_for_another_tenant_names_both() {
     let a = LocalTenant::start(TenantConfig::default()).await.unwrap();
     let b = LocalTenant::start(TenantConfig::default()).await.unwrap();
     let cfg = SessionModel {
-        session_lifetime: Value::Value(Number::Int(24)),
         ..Default::default()
-    };
+    }
+    .with_hours(Lifetime::Session, Value::Value(Number::Int(24)));
     let replan =
         |prior: &Value<SessionModel>, planned_private: Vec<u8>| pb::plan_resource_change::Request {
             type_name: T.into(),
@@ -376,12 +377,10 @@ async fn the_replan_of_a_saved_plan_for_another_tenant_names_both() {
     let first = plan(&mut on_a, &Value::Null, &cfg).await;
     assert!(errors(&first.diagnostics).is_empty());
     // An update's prior: A's object.
-    let a_object = decode(&first.planned_state)
-        .as_option()
-        .map(|p| SessionModel {
-            session_lifetime_in_minutes: Value::Value(Number::Int(1440)),
-            ..p.clone()
-        });
+    let a_object = decode(&first.planned_state).as_option().map(|p| {
+        SessionModel { ..p.clone() }
+            .with_minutes(Lifetime::Session, Value::Value(Number::Int(1440)))
+    });
     for prior in [Value::Null, Value::Value(a_object.clone().unwrap())] {
         // Applied on B: the re-plan is refused.
         let mut on_b = configured(&b).await;

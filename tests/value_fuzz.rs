@@ -17,8 +17,10 @@ use std::collections::BTreeMap;
 use local_tenant::{LocalTenant, SessionState, TenantConfig};
 use proptest::prelude::*;
 use tf_provider::value::Value;
+use tfauth0::auth0::Lifetime;
 use tfauth0::protocol::codec::{self, Number};
 use tfauth0::protocol::tfplugin6::{self as pb, attribute_path::step::Selector, DynamicValue};
+use tfauth0::provider::lifetimes::Echo;
 use tfauth0::provider::provider_config::Env;
 use tfauth0::provider::tenant_session::{self, SessionModel};
 use tfauth0::provider::Auth0Provider;
@@ -654,15 +656,15 @@ fn model(v: &Option<DynamicValue>) -> SessionModel {
 
 fn value<'a>(m: &'a SessionModel, attr: &str) -> &'a Value<Number> {
     match attr {
-        "session_lifetime" => &m.session_lifetime,
-        "session_lifetime_in_minutes" => &m.session_lifetime_in_minutes,
-        "idle_session_lifetime" => &m.idle_session_lifetime,
-        "idle_session_lifetime_in_minutes" => &m.idle_session_lifetime_in_minutes,
-        "ephemeral_session_lifetime" => &m.ephemeral_session_lifetime,
-        "ephemeral_session_lifetime_in_minutes" => &m.ephemeral_session_lifetime_in_minutes,
-        "idle_ephemeral_session_lifetime" => &m.idle_ephemeral_session_lifetime,
+        "session_lifetime" => &m.lifetimes[Lifetime::Session].hours,
+        "session_lifetime_in_minutes" => &m.lifetimes[Lifetime::Session].minutes,
+        "idle_session_lifetime" => &m.lifetimes[Lifetime::IdleSession].hours,
+        "idle_session_lifetime_in_minutes" => &m.lifetimes[Lifetime::IdleSession].minutes,
+        "ephemeral_session_lifetime" => &m.lifetimes[Lifetime::EphemeralSession].hours,
+        "ephemeral_session_lifetime_in_minutes" => &m.lifetimes[Lifetime::EphemeralSession].minutes,
+        "idle_ephemeral_session_lifetime" => &m.lifetimes[Lifetime::IdleEphemeralSession].hours,
         "idle_ephemeral_session_lifetime_in_minutes" => {
-            &m.idle_ephemeral_session_lifetime_in_minutes
+            &m.lifetimes[Lifetime::IdleEphemeralSession].minutes
         }
         other => panic!("not a lifetime attribute: {other}"),
     }
@@ -976,7 +978,13 @@ proptest! {
         let config = Config { lifetimes, cookie, restore: Some(false) };
         let cfg: SessionModel = codec::decode(Some(&config.wire())).unwrap();
         let prior = prior_state(prior_minutes, prior_cookie);
-        let planned = tenant_session::plan(Some(&prior), &cfg, Some("t"), None);
+        let planned = tenant_session::plan(
+            Some(&prior),
+            &cfg,
+            &tenant_session::Desired::read(&cfg, Echo::Hidden),
+            Some("t"),
+            None,
+        );
 
         let writes = config.lifetimes.iter().zip(prior_minutes).any(|(s, before)| match s {
             Setting::Unknown(_) => true,
@@ -1014,7 +1022,13 @@ proptest! {
             _ if writes => prop_assert!(planned.session_cookie_mode.is_unknown()),
             _ => prop_assert_eq!(&planned.session_cookie_mode, &prior.session_cookie_mode),
         }
-        let again = tenant_session::plan(Some(&prior), &cfg, Some("t"), None);
+        let again = tenant_session::plan(
+            Some(&prior),
+            &cfg,
+            &tenant_session::Desired::read(&cfg, Echo::Hidden),
+            Some("t"),
+            None,
+        );
         prop_assert_eq!(codec::encode(&again).unwrap(), codec::encode(&planned).unwrap());
     }
 }

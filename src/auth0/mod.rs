@@ -43,4 +43,4 @@ pub use config::{ClientConfig, RetryPolicy};
 pub use credentials::{Credentials, Secret, SigningAlg};
 pub use error::{ApiError, ApiErrorKind, ConfigError};
 pub use proxy::ProxyEnv;
-pub use settings::{CookieMode, Lifetime, Minutes, SessionSettings, SessionUpdate};
+pub use settings::{CookieMode, Lifetime, Minutes, PerLifetime, SessionSettings, SessionUpdate};

@@ -5,6 +5,7 @@
 //! value like 181 minutes (3.0166666666666666 h) survives a round trip without drift.
 
 use std::fmt;
+use std::ops::{Index, IndexMut};
 use std::str::FromStr;
 
 use serde_json::{Map, Value};
@@ -37,11 +38,23 @@ pub enum CookieMode {
 }
 
 impl CookieMode {
+    /// Every mode, in the order messages list them.
+    pub const ALL: [CookieMode; 2] = [CookieMode::Persistent, CookieMode::NonPersistent];
+
     pub fn as_str(self) -> &'static str {
         match self {
             CookieMode::Persistent => "persistent",
             CookieMode::NonPersistent => "non-persistent",
         }
+    }
+
+    /// `"persistent" or "non-persistent"`, for messages.
+    pub fn expected() -> String {
+        let quoted: Vec<String> = CookieMode::ALL
+            .iter()
+            .map(|m| format!("{:?}", m.as_str()))
+            .collect();
+        quoted.join(" or ")
     }
 }
 
@@ -55,23 +68,143 @@ impl FromStr for CookieMode {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "persistent" => Ok(CookieMode::Persistent),
-            "non-persistent" => Ok(CookieMode::NonPersistent),
-            _ => Err(format!(
-                "unknown session cookie mode {s:?}; expected \"persistent\" or \"non-persistent\""
-            )),
+        CookieMode::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown session cookie mode {s:?}; expected {}",
+                    CookieMode::expected()
+                )
+            })
+    }
+}
+
+/// The one table of the lifetimes a tenant has: the variant, the API's hour field (its
+/// minutes twin is the same name with `_in_minutes`) and Auth0's documented default.
+/// `Lifetime`, `Lifetime::ALL` and `Lifetime::COUNT` all come from these rows, so a
+/// lifetime cannot be missing from one of them.
+macro_rules! lifetimes {
+    ($($variant:ident => $field:literal, default $default:expr;)+) => {
+        /// The session lifetimes of a tenant.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Lifetime {
+            $($variant,)+
         }
+
+        impl Lifetime {
+            /// How many there are.
+            pub const COUNT: usize = [$(Lifetime::$variant),+].len();
+
+            /// All of them, in the order the API documents them.
+            pub const ALL: [Lifetime; Lifetime::COUNT] = [$(Lifetime::$variant),+];
+
+            /// The API's hour field.
+            pub fn field(self) -> &'static str {
+                match self {
+                    $(Lifetime::$variant => $field,)+
+                }
+            }
+
+            /// The API's minutes twin of [`Lifetime::field`].
+            pub fn minutes_field(self) -> &'static str {
+                match self {
+                    $(Lifetime::$variant => concat!($field, "_in_minutes"),)+
+                }
+            }
+
+            /// Auth0's documented default.
+            pub fn default_minutes(self) -> Minutes {
+                match self {
+                    $(Lifetime::$variant => Minutes($default),)+
+                }
+            }
+        }
+    };
+}
+
+lifetimes! {
+    Session => "session_lifetime", default 168 * 60;
+    IdleSession => "idle_session_lifetime", default 72 * 60;
+    EphemeralSession => "ephemeral_session_lifetime", default 72 * 60;
+    IdleEphemeralSession => "idle_ephemeral_session_lifetime", default 24 * 60;
+}
+
+/// One `T` per lifetime, indexed by [`Lifetime`]: what would otherwise be one named field
+/// per lifetime in every struct that holds lifetimes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PerLifetime<T>([T; Lifetime::COUNT]);
+
+impl<T> PerLifetime<T> {
+    /// One value per lifetime, from `f`.
+    pub fn from_fn(f: impl FnMut(Lifetime) -> T) -> PerLifetime<T> {
+        PerLifetime(Lifetime::ALL.map(f))
+    }
+
+    /// Each lifetime with its value, in the order of [`Lifetime::ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = (Lifetime, &T)> {
+        Lifetime::ALL.into_iter().zip(self.0.iter())
+    }
+
+    /// A value per lifetime computed from this one's.
+    pub fn map<U>(&self, mut f: impl FnMut(Lifetime, &T) -> U) -> PerLifetime<U> {
+        PerLifetime::from_fn(|l| f(l, &self[l]))
+    }
+
+    /// The values in the order of [`Lifetime::ALL`].
+    pub fn values(&self) -> &[T; Lifetime::COUNT] {
+        &self.0
+    }
+}
+
+impl<T: Default> Default for PerLifetime<T> {
+    fn default() -> Self {
+        PerLifetime::from_fn(|_| T::default())
+    }
+}
+
+impl<T> From<[T; Lifetime::COUNT]> for PerLifetime<T> {
+    /// Values in the order of [`Lifetime::ALL`].
+    fn from(values: [T; Lifetime::COUNT]) -> Self {
+        PerLifetime(values)
+    }
+}
+
+impl<T> Index<Lifetime> for PerLifetime<T> {
+    type Output = T;
+
+    fn index(&self, l: Lifetime) -> &T {
+        // ALL lists the variants in declaration order, so a variant's discriminant is
+        // its position in ALL.
+        &self.0[l as usize]
+    }
+}
+
+impl<T> IndexMut<Lifetime> for PerLifetime<T> {
+    fn index_mut(&mut self, l: Lifetime) -> &mut T {
+        &mut self.0[l as usize]
+    }
+}
+
+/// `N h` for whole hours, else `N min`: how the crate writes a lifetime for people.
+pub fn display_minutes(minutes: u32) -> String {
+    if minutes.is_multiple_of(60) {
+        format!("{} h", minutes / 60)
+    } else {
+        format!("{minutes} min")
+    }
+}
+
+impl fmt::Display for Minutes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&display_minutes(self.0))
     }
 }
 
 /// The tenant's session settings, with Auth0's documented defaults filled in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionSettings {
-    pub session_lifetime: Minutes,
-    pub idle_session_lifetime: Minutes,
-    pub ephemeral_session_lifetime: Minutes,
-    pub idle_ephemeral_session_lifetime: Minutes,
+    pub lifetimes: PerLifetime<Minutes>,
     pub cookie_mode: CookieMode,
 }
 
@@ -79,68 +212,26 @@ impl Default for SessionSettings {
     /// Auth0's documented defaults: 168 h, 72 h, 72 h, 24 h, persistent cookie.
     fn default() -> Self {
         SessionSettings {
-            session_lifetime: Minutes(168 * 60),
-            idle_session_lifetime: Minutes(72 * 60),
-            ephemeral_session_lifetime: Minutes(72 * 60),
-            idle_ephemeral_session_lifetime: Minutes(24 * 60),
-            cookie_mode: CookieMode::Persistent,
+            lifetimes: PerLifetime::from_fn(Lifetime::default_minutes),
+            cookie_mode: CookieMode::default(),
         }
     }
 }
 
-/// The four session lifetimes of a tenant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lifetime {
-    Session,
-    IdleSession,
-    EphemeralSession,
-    IdleEphemeralSession,
-}
-
-impl Lifetime {
-    /// All four, in the order the API documents them.
-    pub const ALL: [Lifetime; 4] = [
-        Lifetime::Session,
-        Lifetime::IdleSession,
-        Lifetime::EphemeralSession,
-        Lifetime::IdleEphemeralSession,
-    ];
-
-    /// The API's hour field. Its minutes twin is this name with `_in_minutes`.
-    pub fn field(self) -> &'static str {
-        match self {
-            Lifetime::Session => "session_lifetime",
-            Lifetime::IdleSession => "idle_session_lifetime",
-            Lifetime::EphemeralSession => "ephemeral_session_lifetime",
-            Lifetime::IdleEphemeralSession => "idle_ephemeral_session_lifetime",
-        }
-    }
-}
+/// The API's object that holds the cookie mode, and the mode's field in it.
+const COOKIE_OBJECT: &str = "session_cookie";
+const COOKIE_MODE_FIELD: &str = "mode";
 
 /// The `fields` query used to read only what we manage.
 pub(crate) fn fields_query() -> String {
     let mut f: Vec<&str> = Lifetime::ALL.iter().map(|l| l.field()).collect();
-    f.push("session_cookie");
+    f.push(COOKIE_OBJECT);
     f.join(",")
 }
 
 impl SessionSettings {
     pub fn lifetime(&self, l: Lifetime) -> Minutes {
-        match l {
-            Lifetime::Session => self.session_lifetime,
-            Lifetime::IdleSession => self.idle_session_lifetime,
-            Lifetime::EphemeralSession => self.ephemeral_session_lifetime,
-            Lifetime::IdleEphemeralSession => self.idle_ephemeral_session_lifetime,
-        }
-    }
-
-    fn lifetime_mut(&mut self, l: Lifetime) -> &mut Minutes {
-        match l {
-            Lifetime::Session => &mut self.session_lifetime,
-            Lifetime::IdleSession => &mut self.idle_session_lifetime,
-            Lifetime::EphemeralSession => &mut self.ephemeral_session_lifetime,
-            Lifetime::IdleEphemeralSession => &mut self.idle_ephemeral_session_lifetime,
-        }
+        self.lifetimes[l]
     }
 
     /// Reads a tenant settings object. Omitted or null fields take the defaults; anything
@@ -158,20 +249,24 @@ impl SessionSettings {
                     let hours = v
                         .as_f64()
                         .ok_or_else(|| format!("{field} is {v}, expected a number of hours"))?;
-                    *s.lifetime_mut(l) = Minutes::from_hours(hours).ok_or_else(|| {
+                    s.lifetimes[l] = Minutes::from_hours(hours).ok_or_else(|| {
                         format!("{field} is {v}, expected a positive number of hours")
                     })?;
                 }
             }
         }
-        match obj.get("session_cookie") {
+        match obj.get(COOKIE_OBJECT) {
             None | Some(Value::Null) => {}
-            Some(Value::Object(c)) => match c.get("mode") {
+            Some(Value::Object(c)) => match c.get(COOKIE_MODE_FIELD) {
                 None | Some(Value::Null) => {}
                 Some(Value::String(m)) => s.cookie_mode = m.parse()?,
-                Some(v) => return Err(format!("session_cookie.mode is {v}, expected a string")),
+                Some(v) => {
+                    return Err(format!(
+                        "{COOKIE_OBJECT}.{COOKIE_MODE_FIELD} is {v}, expected a string"
+                    ))
+                }
             },
-            Some(v) => return Err(format!("session_cookie is {v}, expected an object")),
+            Some(v) => return Err(format!("{COOKIE_OBJECT} is {v}, expected an object")),
         }
         Ok(s)
     }
@@ -180,10 +275,7 @@ impl SessionSettings {
 /// The fields to change; `None` leaves a field as it is on the tenant.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SessionUpdate {
-    pub session_lifetime: Option<Minutes>,
-    pub idle_session_lifetime: Option<Minutes>,
-    pub ephemeral_session_lifetime: Option<Minutes>,
-    pub idle_ephemeral_session_lifetime: Option<Minutes>,
+    pub lifetimes: PerLifetime<Option<Minutes>>,
     pub cookie_mode: Option<CookieMode>,
 }
 
@@ -193,43 +285,30 @@ impl SessionUpdate {
     }
 
     pub fn lifetime(&self, l: Lifetime) -> Option<Minutes> {
-        match l {
-            Lifetime::Session => self.session_lifetime,
-            Lifetime::IdleSession => self.idle_session_lifetime,
-            Lifetime::EphemeralSession => self.ephemeral_session_lifetime,
-            Lifetime::IdleEphemeralSession => self.idle_ephemeral_session_lifetime,
-        }
+        self.lifetimes[l]
     }
 
     pub fn set_lifetime(&mut self, l: Lifetime, m: Minutes) {
-        let slot = match l {
-            Lifetime::Session => &mut self.session_lifetime,
-            Lifetime::IdleSession => &mut self.idle_session_lifetime,
-            Lifetime::EphemeralSession => &mut self.ephemeral_session_lifetime,
-            Lifetime::IdleEphemeralSession => &mut self.idle_ephemeral_session_lifetime,
-        };
-        *slot = Some(m);
+        self.lifetimes[l] = Some(m);
     }
 
     /// The PATCH body. A whole number of hours goes in the hour field (the API wants an
     /// integer there); anything else goes in the `*_in_minutes` twin, never both.
     pub(crate) fn to_json(self) -> Value {
         let mut body = Map::new();
-        for l in Lifetime::ALL {
-            let field = l.field();
-            if let Some(Minutes(m)) = self.lifetime(l) {
-                if m % 60 == 0 {
-                    body.insert(field.to_string(), Value::from(m / 60));
+        for (l, m) in self.lifetimes.iter() {
+            if let Some(Minutes(m)) = *m {
+                if m.is_multiple_of(60) {
+                    body.insert(l.field().to_string(), Value::from(m / 60));
                 } else {
-                    body.insert(format!("{field}_in_minutes"), Value::from(m));
+                    body.insert(l.minutes_field().to_string(), Value::from(m));
                 }
             }
         }
         if let Some(mode) = self.cookie_mode {
-            body.insert(
-                "session_cookie".into(),
-                serde_json::json!({ "mode": mode.as_str() }),
-            );
+            let mut cookie = Map::new();
+            cookie.insert(COOKIE_MODE_FIELD.into(), Value::from(mode.as_str()));
+            body.insert(COOKIE_OBJECT.into(), Value::Object(cookie));
         }
         Value::Object(body)
     }
@@ -264,8 +343,8 @@ mod tests {
     fn read_applies_defaults() {
         let s = SessionSettings::from_json(&json!({})).unwrap();
         assert_eq!(s, SessionSettings::default());
-        assert_eq!(s.session_lifetime, Minutes(10080));
-        assert_eq!(s.idle_ephemeral_session_lifetime, Minutes(1440));
+        assert_eq!(s.lifetime(Lifetime::Session), Minutes(10080));
+        assert_eq!(s.lifetime(Lifetime::IdleEphemeralSession), Minutes(1440));
         let s = SessionSettings::from_json(&json!({
             "session_lifetime": 3.0166666666666666,
             "idle_session_lifetime": null,
@@ -274,10 +353,10 @@ mod tests {
             "friendly_name": "x"
         }))
         .unwrap();
-        assert_eq!(s.session_lifetime, Minutes(181));
-        assert_eq!(s.idle_session_lifetime, Minutes(72 * 60));
-        assert_eq!(s.ephemeral_session_lifetime, Minutes(72 * 60));
-        assert_eq!(s.idle_ephemeral_session_lifetime, Minutes(15));
+        assert_eq!(
+            s.lifetimes,
+            PerLifetime::from([181, 72 * 60, 72 * 60, 15].map(Minutes))
+        );
         assert_eq!(s.cookie_mode, CookieMode::NonPersistent);
         let s = SessionSettings::from_json(&json!({"session_cookie": null})).unwrap();
         assert_eq!(s.cookie_mode, CookieMode::Persistent);
@@ -303,10 +382,8 @@ mod tests {
     #[test]
     fn update_serialization() {
         let u = SessionUpdate {
-            session_lifetime: Some(Minutes(720 * 60)),
-            idle_session_lifetime: Some(Minutes(90)),
-            ephemeral_session_lifetime: None,
-            idle_ephemeral_session_lifetime: Some(Minutes(15)),
+            lifetimes: PerLifetime::from([Some(720 * 60), Some(90), None, Some(15)])
+                .map(|_, m| m.map(Minutes)),
             cookie_mode: Some(CookieMode::NonPersistent),
         };
         assert_eq!(
@@ -323,10 +400,8 @@ mod tests {
             serde_json::to_string(&u.to_json()["session_lifetime"]).unwrap(),
             "720"
         );
-        let u = SessionUpdate {
-            ephemeral_session_lifetime: Some(Minutes(60)),
-            ..Default::default()
-        };
+        let mut u = SessionUpdate::default();
+        u.set_lifetime(Lifetime::EphemeralSession, Minutes(60));
         assert_eq!(u.to_json(), json!({"ephemeral_session_lifetime": 1}));
         assert!(SessionUpdate::default().is_empty());
         assert!(!u.is_empty());
@@ -338,5 +413,25 @@ mod tests {
             assert_eq!(m.as_str().parse::<CookieMode>(), Ok(m));
         }
         assert!("Persistent".parse::<CookieMode>().is_err());
+        assert_eq!(
+            CookieMode::expected(),
+            r#""persistent" or "non-persistent""#
+        );
+    }
+
+    #[test]
+    fn the_table_gives_every_lifetime_its_place() {
+        assert_eq!(Lifetime::ALL.len(), Lifetime::COUNT);
+        for (i, l) in Lifetime::ALL.into_iter().enumerate() {
+            // Indexing relies on ALL being in declaration order.
+            assert_eq!(l as usize, i);
+            assert_eq!(l.minutes_field(), format!("{}_in_minutes", l.field()));
+        }
+        let mut p = PerLifetime::from_fn(|l| l as u32);
+        p[Lifetime::IdleSession] = 9;
+        assert_eq!(p.values(), &[0, 9, 2, 3]);
+        assert_eq!(p.iter().nth(1), Some((Lifetime::IdleSession, &9)));
+        assert_eq!(display_minutes(120), "2 h");
+        assert_eq!(Minutes(90).to_string(), "90 min");
     }
 }

@@ -1,6 +1,7 @@
-//! Session lifetimes: the four hour/minute attribute pairs, their conversion to Auth0's
+//! Session lifetimes: the hour/minute attribute pairs' conversion to Auth0's
 //! whole minutes, and the rules a value must meet. Pure functions, no I/O.
 
+use crate::auth0::settings::display_minutes;
 pub use crate::auth0::Lifetime;
 use crate::protocol::codec::Number;
 
@@ -38,148 +39,11 @@ impl Echo {
     }
 }
 
+/// Whether a lifetime bounds a session's whole length or its time unused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LifetimeKind {
     Absolute,
     Idle,
-}
-
-/// One lifetime and its two spellings, as the schema, validation and docs name them.
-#[derive(Debug, Clone, Copy)]
-pub struct Pair {
-    pub lifetime: Lifetime,
-    pub hours_attr: &'static str,
-    pub minutes_attr: &'static str,
-    pub kind: LifetimeKind,
-    pub what: &'static str,
-}
-
-impl Pair {
-    /// The attribute of this lifetime written in `spelling`.
-    pub fn attr(&self, spelling: Spelling) -> &'static str {
-        match spelling {
-            Spelling::Hours => self.hours_attr,
-            Spelling::Minutes => self.minutes_attr,
-        }
-    }
-}
-
-/// The four lifetimes, in the API's order: the one table the schema, validation, plan
-/// and docs read.
-pub const PAIRS: [Pair; 4] = [
-    Pair {
-        lifetime: Lifetime::Session,
-        hours_attr: "session_lifetime",
-        minutes_attr: "session_lifetime_in_minutes",
-        kind: LifetimeKind::Absolute,
-        what: "how long a persistent session may last, however active the user is",
-    },
-    Pair {
-        lifetime: Lifetime::IdleSession,
-        hours_attr: "idle_session_lifetime",
-        minutes_attr: "idle_session_lifetime_in_minutes",
-        kind: LifetimeKind::Idle,
-        what: "how long a persistent session may stay unused before the user must log in again",
-    },
-    Pair {
-        lifetime: Lifetime::EphemeralSession,
-        hours_attr: "ephemeral_session_lifetime",
-        minutes_attr: "ephemeral_session_lifetime_in_minutes",
-        kind: LifetimeKind::Absolute,
-        what: "how long a non-persistent (browser-session cookie) session may last",
-    },
-    Pair {
-        lifetime: Lifetime::IdleEphemeralSession,
-        hours_attr: "idle_ephemeral_session_lifetime",
-        minutes_attr: "idle_ephemeral_session_lifetime_in_minutes",
-        kind: LifetimeKind::Idle,
-        what: "how long a non-persistent session may stay unused",
-    },
-];
-
-/// For a model struct with the eight lifetime attributes (as [`PAIRS`] names them),
-/// `pair` and `pair_mut` (a lifetime's (hours, minutes) attributes), `set_pair` and
-/// `set_minutes`. The one place a [`Lifetime`] is mapped to model fields, for every model
-/// that has them.
-macro_rules! lifetime_attributes {
-    ($model:ty) => {
-        impl $model {
-            /// A lifetime's two attributes: (hours, minutes).
-            pub fn pair(
-                &self,
-                l: $crate::auth0::Lifetime,
-            ) -> (
-                &tf_provider::value::Value<$crate::protocol::codec::Number>,
-                &tf_provider::value::Value<$crate::protocol::codec::Number>,
-            ) {
-                $crate::provider::lifetimes::lifetime_attributes!(@fields self, l, &)
-            }
-
-            /// A lifetime's two attributes, to set: (hours, minutes).
-            pub fn pair_mut(
-                &mut self,
-                l: $crate::auth0::Lifetime,
-            ) -> (
-                &mut tf_provider::value::Value<$crate::protocol::codec::Number>,
-                &mut tf_provider::value::Value<$crate::protocol::codec::Number>,
-            ) {
-                $crate::provider::lifetimes::lifetime_attributes!(@fields self, l, &mut)
-            }
-
-            pub fn set_pair(
-                &mut self,
-                l: $crate::auth0::Lifetime,
-                hours: tf_provider::value::Value<$crate::protocol::codec::Number>,
-                minutes: tf_provider::value::Value<$crate::protocol::codec::Number>,
-            ) {
-                let (h, m) = self.pair_mut(l);
-                *h = hours;
-                *m = minutes;
-            }
-
-            /// Both spellings of a lifetime from a number of minutes, in the provider's
-            /// own notation (whole hours as integers).
-            pub fn set_minutes(&mut self, l: $crate::auth0::Lifetime, minutes: u32) {
-                use $crate::provider::lifetimes::Spelling;
-                self.set_pair(
-                    l,
-                    tf_provider::value::Value::Value(Spelling::Hours.number(minutes)),
-                    tf_provider::value::Value::Value(Spelling::Minutes.number(minutes)),
-                );
-            }
-        }
-    };
-    (@fields $m:ident, $l:ident, $($borrow:tt)+) => {
-        match $l {
-            $crate::auth0::Lifetime::Session => (
-                $($borrow)+ $m.session_lifetime,
-                $($borrow)+ $m.session_lifetime_in_minutes,
-            ),
-            $crate::auth0::Lifetime::IdleSession => (
-                $($borrow)+ $m.idle_session_lifetime,
-                $($borrow)+ $m.idle_session_lifetime_in_minutes,
-            ),
-            $crate::auth0::Lifetime::EphemeralSession => (
-                $($borrow)+ $m.ephemeral_session_lifetime,
-                $($borrow)+ $m.ephemeral_session_lifetime_in_minutes,
-            ),
-            $crate::auth0::Lifetime::IdleEphemeralSession => (
-                $($borrow)+ $m.idle_ephemeral_session_lifetime,
-                $($borrow)+ $m.idle_ephemeral_session_lifetime_in_minutes,
-            ),
-        }
-    };
-}
-pub(crate) use lifetime_attributes;
-
-/// The table row of a lifetime.
-pub fn pair(l: Lifetime) -> &'static Pair {
-    match l {
-        Lifetime::Session => &PAIRS[0],
-        Lifetime::IdleSession => &PAIRS[1],
-        Lifetime::EphemeralSession => &PAIRS[2],
-        Lifetime::IdleEphemeralSession => &PAIRS[3],
-    }
 }
 
 /// The absolute lifetime an idle lifetime is bounded by, for idle lifetimes.
@@ -228,14 +92,6 @@ impl TenantPlan {
 pub struct Invalid {
     pub summary: String,
     pub detail: String,
-}
-
-fn fmt_hours(minutes: u32) -> String {
-    if minutes.is_multiple_of(60) {
-        format!("{} h", minutes / 60)
-    } else {
-        format!("{minutes} min")
-    }
 }
 
 /// Configured hours as whole minutes, or the rule the value breaks.
@@ -342,7 +198,7 @@ pub fn plan_limit_warning(
     };
     // Worded only when there is a warning to give.
     let is = || match echo {
-        Echo::Value => format!("{attr} is {}", fmt_hours(minutes)),
+        Echo::Value => format!("{attr} is {}", display_minutes(minutes)),
         Echo::Hidden => format!("The value of {attr} is longer than that"),
     };
     match plan {
@@ -354,9 +210,9 @@ pub fn plan_limit_warning(
                     "On {} plans Auth0 enforces an {kind_name} session limit of {}. {}: sessions \
                      will end at {} whatever this setting says.",
                     plan.as_str(),
-                    fmt_hours(limit),
+                    display_minutes(limit),
                     is(),
-                    fmt_hours(limit)
+                    display_minutes(limit)
                 ),
             })
         }
@@ -368,8 +224,8 @@ pub fn plan_limit_warning(
                 detail: format!(
                     "Auth0 caps {kind_name} sessions at {} on self-service plans and {} on enterprise \
                      plans. {}. Set tenant_plan in the provider block to say which applies.",
-                    fmt_hours(ss),
-                    fmt_hours(ent),
+                    display_minutes(ss),
+                    display_minutes(ent),
                     is()
                 ),
             })
@@ -586,17 +442,6 @@ mod tests {
             Echo::Value,
         )
         .is_none());
-    }
-
-    #[test]
-    fn table_rows_match_their_lifetime() {
-        for l in Lifetime::ALL {
-            assert_eq!(pair(l).lifetime, l);
-            assert_eq!(pair(l).attr(Spelling::Hours), pair(l).hours_attr);
-            assert_eq!(pair(l).attr(Spelling::Minutes), pair(l).minutes_attr);
-            assert_eq!(pair(l).hours_attr, l.field());
-            assert_eq!(pair(l).minutes_attr, format!("{}_in_minutes", l.field()));
-        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! - [`tenant_session`] and [`tenant_session_data_source`] are those types;
 //!   [`provider_config`] is the provider block; [`lifetimes`] the rules of a lifetime.
 
+pub mod attributes;
 pub mod claims;
 pub mod credentials;
 pub mod docs;

@@ -343,10 +343,7 @@ mod tests {
         let t = Tenancy::default();
         assert!(t.inherited("a").is_none());
         let o = OriginalSettings {
-            session_lifetime_in_minutes: 1,
-            idle_session_lifetime_in_minutes: 2,
-            ephemeral_session_lifetime_in_minutes: 3,
-            idle_ephemeral_session_lifetime_in_minutes: 4,
+            minutes: crate::auth0::PerLifetime::from_fn(|l| l as u32 + 1),
             session_cookie_mode: "persistent".into(),
         };
         t.saw_state("a", Some(&o));

@@ -1,40 +1,91 @@
 //! The `auth0_tenant_session` data source: the tenant's session settings, read-only.
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use super::lifetimes::{self, Lifetime, PAIRS};
+use super::attributes::cookie_modes_described;
+use super::attributes::{
+    pairs, serialize_lifetimes, Field, FieldSeed, Spellings, COOKIE_MODE_ATTR, LIFETIME_ATTR_COUNT,
+};
 use super::provider_config::Configured;
 use super::resource::DataSource;
 use super::schema::{Attr, BlockSchema, Mode, Ty};
 use super::tenant_session::TYPE_NAME;
 use super::{Auth0Provider, CallKind};
-use crate::auth0::SessionSettings;
-use crate::protocol::codec::Number;
+use crate::auth0::{PerLifetime, SessionSettings};
 use crate::protocol::tfplugin6::Diagnostic;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The data source's state: the tenant's values, every lifetime in both spellings. Its
+/// serde form is flat, named by the attribute table, like the resource's.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionDataModel {
-    #[serde(default)]
     pub id: Value<String>,
-    #[serde(default)]
-    pub session_lifetime: Value<Number>,
-    #[serde(default)]
-    pub session_lifetime_in_minutes: Value<Number>,
-    #[serde(default)]
-    pub idle_session_lifetime: Value<Number>,
-    #[serde(default)]
-    pub idle_session_lifetime_in_minutes: Value<Number>,
-    #[serde(default)]
-    pub ephemeral_session_lifetime: Value<Number>,
-    #[serde(default)]
-    pub ephemeral_session_lifetime_in_minutes: Value<Number>,
-    #[serde(default)]
-    pub idle_ephemeral_session_lifetime: Value<Number>,
-    #[serde(default)]
-    pub idle_ephemeral_session_lifetime_in_minutes: Value<Number>,
-    #[serde(default)]
+    pub lifetimes: PerLifetime<Spellings>,
     pub session_cookie_mode: Value<String>,
+}
+
+/// The attributes of [`SessionDataModel`] beside the lifetimes.
+#[derive(Clone, Copy)]
+enum DataField {
+    Id,
+    CookieMode,
+}
+
+impl DataField {
+    fn parse(name: &str) -> Option<DataField> {
+        match name {
+            "id" => Some(DataField::Id),
+            COOKIE_MODE_ATTR => Some(DataField::CookieMode),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for SessionDataModel {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("SessionDataModel", 2 + LIFETIME_ATTR_COUNT)?;
+        st.serialize_field("id", &self.id)?;
+        serialize_lifetimes(&mut st, &self.lifetimes)?;
+        st.serialize_field(COOKIE_MODE_ATTR, &self.session_cookie_mode)?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SessionDataModel {
+    /// Absent attributes are null; unknown ones are skipped.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SessionDataModel, D::Error> {
+        struct DataVisitor;
+        impl<'de> Visitor<'de> for DataVisitor {
+            type Value = SessionDataModel;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an auth0_tenant_session data source object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionDataModel, A::Error> {
+                let mut m = SessionDataModel::default();
+                while let Some(field) = map.next_key_seed(FieldSeed(DataField::parse))? {
+                    match field {
+                        Field::Lifetime(l, s) => *m.lifetimes[l].get_mut(s) = map.next_value()?,
+                        Field::Own(DataField::Id) => m.id = map.next_value()?,
+                        Field::Own(DataField::CookieMode) => {
+                            m.session_cookie_mode = map.next_value()?
+                        }
+                        Field::Unknown => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(m)
+            }
+        }
+        d.deserialize_map(DataVisitor)
+    }
 }
 
 pub fn schema() -> BlockSchema {
@@ -44,7 +95,7 @@ pub fn schema() -> BlockSchema {
         Mode::Computed,
         "The tenant's domain.",
     )];
-    for p in PAIRS {
+    for p in pairs() {
         attrs.push(Attr::new(
             p.hours_attr,
             Ty::Number,
@@ -62,10 +113,10 @@ pub fn schema() -> BlockSchema {
         ));
     }
     attrs.push(Attr::new(
-        "session_cookie_mode",
+        COOKIE_MODE_ATTR,
         Ty::String,
         Mode::Computed,
-        "`persistent` or `non-persistent`.",
+        cookie_modes_described(),
     ));
     BlockSchema {
         version: 0,
@@ -77,19 +128,13 @@ pub fn schema() -> BlockSchema {
     }
 }
 
-lifetimes::lifetime_attributes!(SessionDataModel);
-
 /// The data source's state: every lifetime in both spellings, as the tenant holds it.
 pub fn from_settings(s: &SessionSettings, domain: &str) -> SessionDataModel {
-    let mut m = SessionDataModel {
+    SessionDataModel {
         id: Value::Value(domain.to_string()),
+        lifetimes: s.lifetimes.map(|_, m| Spellings::from_minutes(m.0)),
         session_cookie_mode: Value::Value(s.cookie_mode.as_str().to_string()),
-        ..SessionDataModel::default()
-    };
-    for l in Lifetime::ALL {
-        m.set_minutes(l, s.lifetime(l).0);
     }
-    m
 }
 
 /// The `auth0_tenant_session` data source type.
@@ -123,31 +168,49 @@ impl DataSource for TenantSessionData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth0::{CookieMode, Minutes};
+    use crate::auth0::{CookieMode, Lifetime, Minutes};
+    use crate::protocol::codec::Number;
+
+    #[test]
+    fn serde_names_come_from_the_table() {
+        let m = from_settings(&SessionSettings::default(), "t");
+        let json = serde_json::to_value(&m).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(keys.len(), 2 + LIFETIME_ATTR_COUNT);
+        for a in schema().attrs {
+            assert!(keys.contains(&a.name), "{} missing", a.name);
+        }
+    }
 
     #[test]
     fn every_lifetime_in_both_spellings() {
         let s = SessionSettings {
-            session_lifetime: Minutes(10080),
-            idle_session_lifetime: Minutes(90),
-            ephemeral_session_lifetime: Minutes(15),
-            idle_ephemeral_session_lifetime: Minutes(60),
+            lifetimes: PerLifetime::from([10080, 90, 15, 60].map(Minutes)),
             cookie_mode: CookieMode::NonPersistent,
         };
         let m = from_settings(&s, "t.example");
+        let l = &m.lifetimes;
         assert_eq!(m.id, Value::Value("t.example".into()));
-        assert_eq!(m.session_lifetime, Value::Value(Number::Int(168)));
+        assert_eq!(l[Lifetime::Session].hours, Value::Value(Number::Int(168)));
         assert_eq!(
-            m.idle_session_lifetime_in_minutes,
+            l[Lifetime::IdleSession].minutes,
             Value::Value(Number::Int(90))
         );
-        assert_eq!(m.idle_session_lifetime, Value::Value(Number::Float(1.5)));
         assert_eq!(
-            m.ephemeral_session_lifetime,
+            l[Lifetime::IdleSession].hours,
+            Value::Value(Number::Float(1.5))
+        );
+        assert_eq!(
+            l[Lifetime::EphemeralSession].hours,
             Value::Value(Number::Float(0.25))
         );
         assert_eq!(
-            m.idle_ephemeral_session_lifetime,
+            l[Lifetime::IdleEphemeralSession].hours,
             Value::Value(Number::Int(1))
         );
         assert_eq!(m.session_cookie_mode, Value::Value("non-persistent".into()));

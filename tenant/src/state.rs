@@ -51,13 +51,16 @@ impl SessionState {
         ]
     }
 
+    /// `i` indexes [`SESSION_FIELDS`]; one out of range is a bug and panics rather than
+    /// writing to another lifetime.
     fn set_minutes(&mut self, i: usize, v: u32) {
-        match i {
-            0 => self.session_lifetime = v,
-            1 => self.idle_session_lifetime = v,
-            2 => self.ephemeral_session_lifetime = v,
-            _ => self.idle_ephemeral_session_lifetime = v,
-        }
+        let slots = [
+            &mut self.session_lifetime,
+            &mut self.idle_session_lifetime,
+            &mut self.ephemeral_session_lifetime,
+            &mut self.idle_ephemeral_session_lifetime,
+        ];
+        *slots[i] = v;
     }
 }
 

@@ -2,8 +2,8 @@
 
 use tf_provider::value::Value;
 
+use super::desired::Desired;
 use super::model::{OriginalSettings, PrivateState, SessionModel};
-use super::plan::configured_update;
 use super::state::state_after_apply;
 use crate::auth0::{Client, SessionSettings};
 use crate::protocol::tfplugin6::Diagnostic;
@@ -20,6 +20,12 @@ pub(super) async fn read_tenant(
     p.call(CallKind::Read, client.read_session_settings()).await
 }
 
+/// The configuration of an apply: as Terraform sent it (its spellings) and as read once.
+pub(super) struct Configuration<'a> {
+    pub model: &'a SessionModel,
+    pub desired: &'a Desired,
+}
+
 /// Sends the configuration, one PATCH of every configured value (or one read when it
 /// sets nothing and `already_read` is not given), and builds the new state from Auth0's
 /// answer, carrying `originals`.
@@ -28,11 +34,11 @@ pub(super) async fn send_configuration(
     client: &Client,
     domain: &str,
     planned: &SessionModel,
-    cfg: &SessionModel,
+    cfg: Configuration<'_>,
     originals: &Option<OriginalSettings>,
     already_read: Option<SessionSettings>,
 ) -> Result<(SessionModel, Vec<Diagnostic>), Failed> {
-    let body = configured_update(cfg);
+    let body = cfg.desired.update();
     let actual = match (body.is_empty(), already_read) {
         (true, Some(s)) => s,
         (true, None) => {
@@ -45,7 +51,7 @@ pub(super) async fn send_configuration(
         }
     };
     p.tenancy.wrote(domain, originals.as_ref());
-    let (mut st, d) = state_after_apply(planned, Some(cfg), &body, &actual, domain);
+    let (mut st, d) = state_after_apply(planned, Some(cfg.model), &body, &actual, domain);
     st.original_settings = originals.clone().map_or(Value::Null, Value::Value);
     Ok((st, d))
 }

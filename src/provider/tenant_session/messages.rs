@@ -5,7 +5,8 @@ use super::model::{same_tenant, OriginalSettings};
 use super::validate::TwinConflict;
 use crate::protocol::diagnostics::{attr_error, error, warning};
 use crate::protocol::tfplugin6::Diagnostic;
-use crate::provider::lifetimes::{pair, Lifetime, Spelling};
+use crate::provider::attributes::pair;
+use crate::provider::lifetimes::{Lifetime, Spelling};
 
 /// The placeholder import ID for "the tenant this provider is configured for".
 pub const CURRENT_TENANT_ID: &str = "current";

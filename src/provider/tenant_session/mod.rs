@@ -18,6 +18,8 @@
 //! `messages`.
 
 mod calls;
+mod decide;
+mod desired;
 mod messages;
 mod model;
 mod plan;
@@ -29,12 +31,13 @@ mod validate;
 
 use tf_provider::value::Value;
 
+pub use desired::{Desired, Wanted, WantedCookie};
 pub use messages::{check_import_id, other_tenant_error, CURRENT_TENANT_ID};
 pub use model::{
     same_tenant, upgrade, LegacyOriginals, OriginalSettings, PrivateState, SessionIdentity,
     SessionModel, SCHEMA_VERSION,
 };
-pub use plan::{change_update, configured_update, plan, planned_write, restore_update, writes};
+pub use plan::{has_unknown, plan, restore_update, writes};
 pub use schema::{identity_schema, list_schema, schema};
 pub use state::{
     display_name, generated_config, state_after_apply, state_after_failed_create, state_after_read,
@@ -53,7 +56,8 @@ use super::tenancy;
 use super::{Auth0Provider, CallKind};
 use crate::auth0::SessionSettings;
 use crate::protocol::tfplugin6::{Diagnostic, ResourceIdentitySchema};
-use calls::{applied, begin_apply, read_tenant, send_configuration};
+use calls::{applied, begin_apply, read_tenant, send_configuration, Configuration};
+use decide::{CreateOriginals, Delete, Update};
 
 pub const TYPE_NAME: &str = "auth0_tenant_session";
 
@@ -190,12 +194,13 @@ impl Resource for TenantSession {
                 return PlanResponse::refused(vec![other_tenant_error(from, d, true)]);
             }
         }
+        let desired = Desired::read(&req.config, Echo::Hidden);
         // ignore_changes on one spelling of a configured lifetime.
         if let Some(prior) = prior {
             let conflicts: Vec<Diagnostic> = Lifetime::ALL
                 .into_iter()
                 .filter_map(|l| {
-                    validate::twin_conflict(prior, &req.config, l)
+                    validate::twin_conflict(prior, &req.config, &desired, l)
                         .map(|c| messages::twin_conflict_error(l, c))
                 })
                 .collect();
@@ -203,7 +208,13 @@ impl Resource for TenantSession {
                 return PlanResponse::refused(conflicts);
             }
         }
-        let mut planned = plan(prior, &req.config, domain.as_deref(), legacy.as_ref());
+        let mut planned = plan(
+            prior,
+            &req.config,
+            &desired,
+            domain.as_deref(),
+            legacy.as_ref(),
+        );
         let mut resp = PlanResponse::default();
         if let (Some(from), Some(d)) = (moving_from, &domain) {
             planned.id = Value::Value(d.clone());
@@ -278,7 +289,9 @@ impl Resource for TenantSession {
         let private = PrivateState::decode(&req.planned_private);
         let (domain, planned) = (&c.domain, &req.planned);
         let done = |state, diags| applied(state, diags, &private);
-        let errors = validate::config_errors(&req.config);
+        // Every value is known now: checked again, and read once for the PATCH.
+        let desired = Desired::read(&req.config, Echo::Hidden);
+        let errors = desired.errors();
         if !errors.is_empty() {
             return done(Value::Null, errors);
         }
@@ -287,9 +300,10 @@ impl Resource for TenantSession {
             Err(d) => return done(Value::Null, vec![d]),
         };
         let mut before: Option<SessionSettings> = None;
-        let originals = match p.tenancy.inherited(domain) {
-            Some(o) => Some(o),
-            None if planned.restore_on_destroy != Value::Value(false) => {
+        let inherited = p.tenancy.inherited(domain);
+        let originals = match decide::create_originals(inherited, &planned.restore_on_destroy) {
+            CreateOriginals::Inherited(o) => Some(o),
+            CreateOriginals::ReadFirst => {
                 match p.call(CallKind::Read, client.read_session_settings()).await {
                     Ok(s) => {
                         before = Some(s);
@@ -298,9 +312,20 @@ impl Resource for TenantSession {
                     Err(d) => return done(Value::Null, vec![d]),
                 }
             }
-            None => None,
+            CreateOriginals::None => None,
         };
-        let sent = send_configuration(p, client, domain, planned, &req.config, &originals, before);
+        let sent = send_configuration(
+            p,
+            client,
+            domain,
+            planned,
+            Configuration {
+                model: &req.config,
+                desired: &desired,
+            },
+            &originals,
+            before,
+        );
         match (sent.await, originals) {
             (Ok((st, d)), _) => done(Value::Value(st), d),
             // The tenant may hold the new values now. Keep the object (Terraform taints
@@ -327,43 +352,32 @@ impl Resource for TenantSession {
         let (domain, prior, cfg) = (&c.domain, &req.prior, &req.config);
         let done = |state, diags| applied(state, diags, &private);
         let keep = |diags| applied(Value::Value(prior.clone()), diags, &private);
-        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, domain)) {
-            return keep(vec![other_tenant_error(
-                t,
-                domain,
-                prior.restores_on_destroy(),
-            )]);
-        }
-        let errors = validate::config_errors(cfg);
-        if !errors.is_empty() {
-            return keep(errors);
-        }
-        let originals = match &req.planned.original_settings {
-            Value::Value(o) => Some(o.clone()),
-            Value::Null => None,
-            // restore_on_destroy was unknown at plan: decide now.
-            Value::Unknown => prior
-                .originals()
-                .cloned()
-                .or_else(|| private.legacy_originals())
-                .or_else(|| {
-                    (cfg.restore_on_destroy == Value::Value(true))
-                        .then(|| OriginalSettings::from_state(prior))
-                        .flatten()
-                }),
+        let desired = Desired::read(cfg, Echo::Hidden);
+        let legacy = private.legacy_originals();
+        let originals = match decide::update(prior, &req.planned, cfg, &desired, domain, legacy) {
+            Update::RefuseOtherTenant { tenant, restores } => {
+                return keep(vec![other_tenant_error(&tenant, domain, restores)])
+            }
+            Update::Invalid(errors) => return keep(errors),
+            Update::Keep(st) => return done(Value::Value(*st), vec![]),
+            Update::Patch { originals } => originals,
         };
-        if !planned_write(prior, &req.planned) {
-            let mut st = req.planned.clone();
-            st.id = prior.id.clone();
-            st.restore_on_destroy = Value::Value(cfg.restore_on_destroy == Value::Value(true));
-            st.original_settings = originals.map_or(Value::Null, Value::Value);
-            return done(Value::Value(st), vec![]);
-        }
         let client = match c.client() {
             Ok(client) => client,
             Err(d) => return keep(vec![d]),
         };
-        let sent = send_configuration(p, client, domain, &req.planned, cfg, &originals, None);
+        let sent = send_configuration(
+            p,
+            client,
+            domain,
+            &req.planned,
+            Configuration {
+                model: cfg,
+                desired: &desired,
+            },
+            &originals,
+            None,
+        );
         match sent.await {
             Ok((st, d)) => done(Value::Value(st), d),
             Err(f) => keep(vec![f.diag]),
@@ -383,22 +397,18 @@ impl Resource for TenantSession {
         let (domain, prior) = (&c.domain, &req.prior);
         let gone = |diags| applied(Value::Null, diags, &private);
         let keep = |diags| applied(Value::Value(prior.clone()), diags, &private);
-        if !prior.restores_on_destroy() {
-            return gone(vec![messages::forget_warning()]);
-        }
-        if let Some(t) = prior.tenant().filter(|t| !same_tenant(t, domain)) {
-            return keep(vec![other_tenant_error(t, domain, true)]);
-        }
-        let Some(originals) = prior
-            .originals()
-            .cloned()
-            .or_else(|| private.legacy_originals())
-        else {
-            return gone(vec![messages::nothing_to_restore_warning()]);
+        let legacy = private.legacy_originals();
+        let originals = match decide::delete(prior, domain, legacy, p.tenancy.written(domain)) {
+            Delete::Forget => return gone(vec![messages::forget_warning()]),
+            Delete::RefuseOtherTenant { tenant } => {
+                return keep(vec![other_tenant_error(&tenant, domain, true)])
+            }
+            Delete::NothingToRestore => return gone(vec![messages::nothing_to_restore_warning()]),
+            Delete::WrittenSince(o) => {
+                return gone(vec![messages::not_restored_warning(domain, &o)])
+            }
+            Delete::Restore(o) => o,
         };
-        if p.tenancy.written(domain) {
-            return gone(vec![messages::not_restored_warning(domain, &originals)]);
-        }
         let client = match c.client() {
             Ok(client) => client,
             Err(d) => return keep(vec![d]),

@@ -3,8 +3,8 @@
 
 use tf_provider::value::Value;
 
+use super::desired::Desired;
 use super::model::{OriginalSettings, SessionModel};
-use super::validate::configured_minutes;
 use crate::auth0::{CookieMode, Minutes, SessionUpdate};
 use crate::protocol::codec::Number;
 use crate::provider::lifetimes::{Lifetime, Spelling};
@@ -66,6 +66,7 @@ fn planned_pair(
 pub fn plan(
     prior: Option<&SessionModel>,
     cfg: &SessionModel,
+    desired: &Desired,
     domain: Option<&str>,
     legacy: Option<&OriginalSettings>,
 ) -> SessionModel {
@@ -110,7 +111,7 @@ pub fn plan(
     // what this resource does not manage is whatever the tenant holds then, which the
     // prior state (perhaps not refreshed, `-refresh=false`) cannot promise.
     if let Some(p) = prior {
-        if writes(p, &planned, cfg) {
+        if writes(p, desired, false) {
             for l in Lifetime::ALL {
                 if cfg.unmanaged(l) {
                     planned.set_pair(l, Value::Unknown, Value::Unknown);
@@ -124,55 +125,19 @@ pub fn plan(
     planned
 }
 
-/// Whether the plan of an update expects a PATCH: it left values to be read back
-/// (unknown), or a configured value differs from the prior state.
-pub fn planned_write(prior: &SessionModel, planned: &SessionModel) -> bool {
-    let unknown = Lifetime::ALL
+/// Whether an update writes to the tenant: the plan left values to be read back
+/// (`planned_unknown`, at apply), a configured value is not decided yet (unknown at
+/// plan), or a configured value differs from the prior state.
+pub fn writes(prior: &SessionModel, desired: &Desired, planned_unknown: bool) -> bool {
+    planned_unknown || desired.undecided() || !desired.changes(prior).is_empty()
+}
+
+/// Whether a planned state leaves values to be read back from the tenant.
+pub fn has_unknown(planned: &SessionModel) -> bool {
+    Lifetime::ALL
         .into_iter()
         .any(|l| planned.hours(l).is_unknown() || planned.minutes(l).is_unknown())
-        || planned.session_cookie_mode.is_unknown();
-    unknown || !change_update(prior, planned).is_empty()
-}
-
-/// Whether applying this update sends a PATCH: a configured value differs from the prior
-/// state, or is not known yet.
-pub fn writes(prior: &SessionModel, planned: &SessionModel, cfg: &SessionModel) -> bool {
-    let unknown = Lifetime::ALL
-        .into_iter()
-        .any(|l| !cfg.unmanaged(l) && configured_minutes(cfg, l).is_err())
-        || cfg.session_cookie_mode.is_unknown();
-    unknown || !change_update(prior, planned).is_empty()
-}
-
-/// The configured values that differ from the prior state.
-pub fn change_update(prior: &SessionModel, planned: &SessionModel) -> SessionUpdate {
-    let mut u = SessionUpdate::default();
-    for l in Lifetime::ALL {
-        if let Some(want) = planned.pair_minutes(l) {
-            if prior.pair_minutes(l) != Some(want) {
-                u.set_lifetime(l, Minutes(want));
-            }
-        }
-    }
-    if let Some(mode) = planned.cookie() {
-        if prior.cookie() != Some(mode) {
-            u.cookie_mode = Some(mode);
-        }
-    }
-    u
-}
-
-/// The PATCH of a create or an update: every configured value, so the tenant ends up
-/// exactly as configured even when the plan was made from a stale state.
-pub fn configured_update(cfg: &SessionModel) -> SessionUpdate {
-    let mut u = SessionUpdate::default();
-    for l in Lifetime::ALL {
-        if let Ok(Some(m)) = configured_minutes(cfg, l) {
-            u.set_lifetime(l, Minutes(m));
-        }
-    }
-    u.cookie_mode = cfg.cookie();
-    u
+        || planned.session_cookie_mode.is_unknown()
 }
 
 /// The PATCH that restores the originals: all of them, whatever the state says the tenant
@@ -189,6 +154,11 @@ pub fn restore_update(originals: &OriginalSettings) -> SessionUpdate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::lifetimes::Echo;
+
+    fn desired(cfg: &SessionModel) -> Desired {
+        Desired::read(cfg, Echo::Hidden)
+    }
     use crate::auth0::CookieMode;
     use crate::provider::tenant_session::state::{state_after_apply, state_after_read};
     use crate::provider::tenant_session::test_support::{applied, n, settings};
@@ -196,14 +166,17 @@ mod tests {
     #[test]
     fn create_plan_derives_twins_and_leaves_unmanaged_unknown() {
         let cfg = SessionModel {
-            session_lifetime: Value::Value(Number::Float(1.5)),
-            idle_session_lifetime_in_minutes: n(90),
             ..Default::default()
-        };
-        let p = plan(None, &cfg, Some("t.example"), None);
-        assert_eq!(p.session_lifetime_in_minutes, n(90));
-        assert_eq!(p.idle_session_lifetime, Value::Value(Number::Float(1.5)));
-        assert!(p.ephemeral_session_lifetime.is_unknown());
+        }
+        .with_hours(Lifetime::Session, Value::Value(Number::Float(1.5)))
+        .with_minutes(Lifetime::IdleSession, n(90));
+        let p = plan(None, &cfg, &desired(&cfg), Some("t.example"), None);
+        assert_eq!(p.lifetimes[Lifetime::Session].minutes, n(90));
+        assert_eq!(
+            p.lifetimes[Lifetime::IdleSession].hours,
+            Value::Value(Number::Float(1.5))
+        );
+        assert!(p.lifetimes[Lifetime::EphemeralSession].hours.is_unknown());
         assert!(p.session_cookie_mode.is_unknown());
         assert_eq!(p.restore_on_destroy, Value::Value(false));
         assert_eq!(p.id, Value::Value("t.example".into()));
@@ -215,34 +188,34 @@ mod tests {
     fn plan_is_a_noop_when_notation_differs_only() {
         let prior = applied(
             &SessionModel {
-                session_lifetime: n(168),
                 ..Default::default()
-            },
+            }
+            .with_hours(Lifetime::Session, n(168)),
             [10080, 4320, 4320, 1440],
         );
         // The user switches to minutes: nothing changes.
         let cfg = SessionModel {
-            session_lifetime_in_minutes: n(10080),
             ..Default::default()
-        };
-        let p = plan(Some(&prior), &cfg, Some("t"), None);
+        }
+        .with_minutes(Lifetime::Session, n(10080));
+        let p = plan(Some(&prior), &cfg, &desired(&cfg), Some("t"), None);
         assert_eq!(p, prior);
-        assert!(!writes(&prior, &p, &cfg));
-        assert!(!planned_write(&prior, &p));
+        assert!(!writes(&prior, &desired(&cfg), false));
+        assert!(!writes(&prior, &desired(&cfg), has_unknown(&p)));
     }
 
     #[test]
     fn a_twin_copied_by_ignore_changes_that_agrees_plans_no_change() {
         for l in Lifetime::ALL {
             let mut cfg = SessionModel::default();
-            cfg.pair_mut(l).0.clone_from(&n(48));
+            cfg.lifetimes[l].hours.clone_from(&n(48));
             let prior = applied(&cfg, [10080, 4320, 4320, 1440]);
             // ignore_changes = [<the minutes twin>]: Terraform sends the state's value.
-            cfg.pair_mut(l).1.clone_from(prior.minutes(l));
-            let p = plan(Some(&prior), &cfg, Some("t"), None);
+            cfg.lifetimes[l].minutes.clone_from(prior.minutes(l));
+            let p = plan(Some(&prior), &cfg, &desired(&cfg), Some("t"), None);
             assert_eq!(p, prior, "{l:?}");
-            assert!(!writes(&prior, &p, &cfg), "{l:?}");
-            assert!(!planned_write(&prior, &p), "{l:?}");
+            assert!(!writes(&prior, &desired(&cfg), false), "{l:?}");
+            assert!(!writes(&prior, &desired(&cfg), has_unknown(&p)), "{l:?}");
         }
     }
 
@@ -255,45 +228,47 @@ mod tests {
             None,
         );
         let cfg = SessionModel {
-            session_lifetime: n(168),
-            idle_session_lifetime_in_minutes: n(90),
             ..Default::default()
-        };
-        let p = plan(Some(&prior), &cfg, Some("t"), None);
-        assert!(writes(&prior, &p, &cfg));
-        assert!(planned_write(&prior, &p));
-        let u = change_update(&prior, &p);
-        assert_eq!(u.session_lifetime, None);
-        assert_eq!(u.idle_session_lifetime, Some(Minutes(90)));
+        }
+        .with_hours(Lifetime::Session, n(168))
+        .with_minutes(Lifetime::IdleSession, n(90));
+        let p = plan(Some(&prior), &cfg, &desired(&cfg), Some("t"), None);
+        assert!(writes(&prior, &desired(&cfg), false));
+        assert!(writes(&prior, &desired(&cfg), has_unknown(&p)));
+        let u = desired(&cfg).changes(&prior);
+        assert_eq!(u.lifetimes[Lifetime::Session], None);
+        assert_eq!(u.lifetimes[Lifetime::IdleSession], Some(Minutes(90)));
         // Unmanaged values come from Auth0's answer, not from a state that may be stale.
-        assert!(p.ephemeral_session_lifetime.is_unknown());
-        assert!(p.idle_ephemeral_session_lifetime_in_minutes.is_unknown());
+        assert!(p.lifetimes[Lifetime::EphemeralSession].hours.is_unknown());
+        assert!(p.lifetimes[Lifetime::IdleEphemeralSession]
+            .minutes
+            .is_unknown());
         assert!(p.session_cookie_mode.is_unknown());
         // The PATCH asserts the whole configuration.
-        let body = configured_update(&cfg);
-        assert_eq!(body.session_lifetime, Some(Minutes(10080)));
-        assert_eq!(body.idle_session_lifetime, Some(Minutes(90)));
-        assert_eq!(body.ephemeral_session_lifetime, None);
+        let body = desired(&cfg).update();
+        assert_eq!(body.lifetimes[Lifetime::Session], Some(Minutes(10080)));
+        assert_eq!(body.lifetimes[Lifetime::IdleSession], Some(Minutes(90)));
+        assert_eq!(body.lifetimes[Lifetime::EphemeralSession], None);
         // The tenant drifted outside Terraform on what this resource does not manage:
         // recorded as read, no error.
         let now = settings([10080, 90, 100, 200]);
         let (st, d) = state_after_apply(&p, Some(&cfg), &body, &now, "t");
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(st.ephemeral_session_lifetime_in_minutes, n(100));
-        assert_eq!(st.idle_ephemeral_session_lifetime_in_minutes, n(200));
-        assert_eq!(st.session_lifetime, n(168));
+        assert_eq!(st.lifetimes[Lifetime::EphemeralSession].minutes, n(100));
+        assert_eq!(st.lifetimes[Lifetime::IdleEphemeralSession].minutes, n(200));
+        assert_eq!(st.lifetimes[Lifetime::Session].hours, n(168));
     }
 
     #[test]
     fn create_sends_every_configured_field() {
         let cfg = SessionModel {
-            session_lifetime: n(168),
             session_cookie_mode: Value::Value("non-persistent".into()),
             ..Default::default()
-        };
-        let u = configured_update(&cfg);
-        assert_eq!(u.session_lifetime, Some(Minutes(10080)));
-        assert_eq!(u.idle_session_lifetime, None);
+        }
+        .with_hours(Lifetime::Session, n(168));
+        let u = desired(&cfg).update();
+        assert_eq!(u.lifetimes[Lifetime::Session], Some(Minutes(10080)));
+        assert_eq!(u.lifetimes[Lifetime::IdleSession], None);
         assert_eq!(u.cookie_mode, Some(CookieMode::NonPersistent));
     }
 
@@ -301,8 +276,11 @@ mod tests {
     fn restore_puts_back_every_original() {
         let o = OriginalSettings::from_settings(&settings([10080, 4320, 4320, 15]));
         let u = restore_update(&o);
-        assert_eq!(u.session_lifetime, Some(Minutes(10080)));
-        assert_eq!(u.idle_ephemeral_session_lifetime, Some(Minutes(15)));
+        assert_eq!(u.lifetimes[Lifetime::Session], Some(Minutes(10080)));
+        assert_eq!(
+            u.lifetimes[Lifetime::IdleEphemeralSession],
+            Some(Minutes(15))
+        );
         assert_eq!(u.cookie_mode, Some(CookieMode::Persistent));
     }
 
@@ -310,25 +288,25 @@ mod tests {
     fn originals_are_kept_or_recorded_when_restore_is_switched_on() {
         let prior = applied(
             &SessionModel {
-                session_lifetime: n(100),
                 ..Default::default()
-            },
+            }
+            .with_hours(Lifetime::Session, n(100)),
             [10080, 4320, 4320, 1440],
         );
         assert!(prior.original_settings.is_null());
         let on = SessionModel {
-            session_lifetime: n(100),
             restore_on_destroy: Value::Value(true),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(100));
         // Switched on: the values at that point.
-        let p = plan(Some(&prior), &on, Some("t"), None);
+        let p = plan(Some(&prior), &on, &desired(&on), Some("t"), None);
         assert_eq!(
-            p.originals().map(|o| o.session_lifetime_in_minutes),
+            p.originals().map(|o| o.minutes[Lifetime::Session]),
             Some(6000)
         );
         assert!(
-            !writes(&prior, &p, &on),
+            !writes(&prior, &desired(&on), false),
             "recording originals sends nothing"
         );
         // Recorded ones are kept whatever restore_on_destroy says now.
@@ -336,11 +314,11 @@ mod tests {
             restore_on_destroy: Value::Value(false),
             ..on.clone()
         };
-        let p2 = plan(Some(&p), &off, Some("t"), None);
+        let p2 = plan(Some(&p), &off, &desired(&off), Some("t"), None);
         assert_eq!(p2.original_settings, p.original_settings);
         // A version 0 object's private originals move into the plan.
         let legacy = OriginalSettings::from_settings(&settings([1, 2, 3, 4]));
-        let p3 = plan(Some(&prior), &off, Some("t"), Some(&legacy));
+        let p3 = plan(Some(&prior), &off, &desired(&off), Some("t"), Some(&legacy));
         assert_eq!(p3.originals(), Some(&legacy));
     }
 }

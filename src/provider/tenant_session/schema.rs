@@ -4,7 +4,7 @@ use super::model::{OriginalSettings, IDENTITY_VERSION, SCHEMA_VERSION};
 use crate::protocol::tfplugin6::{
     resource_identity_schema::IdentityAttribute, ResourceIdentitySchema,
 };
-use crate::provider::lifetimes::PAIRS;
+use crate::provider::attributes::{cookie_modes_explained, pairs, COOKIE_MODE_ATTR};
 use crate::provider::schema::{Attr, BlockSchema, Mode, Ty};
 
 /// The resource identity (Terraform 1.12+): the tenant, which has one settings object.
@@ -33,7 +33,7 @@ pub fn schema() -> BlockSchema {
          is refused (its original settings belong to this tenant); one without is replaced: this \
          tenant's object is forgotten and the other tenant's settings are taken over.",
     )];
-    for p in PAIRS {
+    for p in pairs() {
         attrs.push(Attr::new(
             p.hours_attr,
             Ty::Number,
@@ -57,11 +57,13 @@ pub fn schema() -> BlockSchema {
         ));
     }
     attrs.push(Attr::new(
-        "session_cookie_mode",
+        COOKIE_MODE_ATTR,
         Ty::String,
         Mode::OptionalComputed,
-        "`persistent` (the cookie outlives the browser session; Auth0's default) or `non-persistent` \
-         (the ephemeral lifetimes apply). Read from the tenant when unset.",
+        format!(
+            "{}. Read from the tenant when unset.",
+            cookie_modes_explained()
+        ),
     ));
     attrs.push(Attr::new(
         "restore_on_destroy",
@@ -75,13 +77,16 @@ pub fn schema() -> BlockSchema {
         "original_settings",
         Ty::Object(&OriginalSettings::ATTRIBUTES),
         Mode::Computed,
-        "The session settings the tenant had before this resource first managed it, in minutes \
-         (`session_lifetime_in_minutes`, `idle_session_lifetime_in_minutes`, \
-         `ephemeral_session_lifetime_in_minutes`, `idle_ephemeral_session_lifetime_in_minutes`, \
-         `session_cookie_mode`): what a destroy with `restore_on_destroy = true` puts back. Recorded at \
-         create when `restore_on_destroy` is true (one extra read), at import, or when \
-         `restore_on_destroy` is switched on (the values at that point); kept through taint, \
-         `-replace`, failed creates and `moved` blocks. Null when none were recorded.",
+        format!(
+            "The session settings the tenant had before this resource first managed it, in minutes \
+             ({}): what a destroy with `restore_on_destroy = true` puts back. Recorded at \
+             create when `restore_on_destroy` is true (one extra read), at import, or when \
+             `restore_on_destroy` is switched on (the values at that point); kept through taint, \
+             `-replace`, failed creates and `moved` blocks. Null when none were recorded.",
+            OriginalSettings::ATTRIBUTES
+                .map(|(name, _)| format!("`{name}`"))
+                .join(", ")
+        ),
     ));
     BlockSchema {
         version: SCHEMA_VERSION,

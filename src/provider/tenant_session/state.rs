@@ -4,12 +4,12 @@
 use tf_provider::value::Value;
 
 use super::model::{OriginalSettings, SessionModel};
-use super::validate::configured_attr;
 use crate::auth0::{Minutes, SessionSettings, SessionUpdate};
 use crate::protocol::codec::Number;
 use crate::protocol::diagnostics::attr_error;
 use crate::protocol::tfplugin6::Diagnostic;
-use crate::provider::lifetimes::{Lifetime, Spelling, PAIRS};
+use crate::provider::attributes::{pair, pairs, COOKIE_MODE_ATTR};
+use crate::provider::lifetimes::{Lifetime, Spelling};
 
 /// New state after a PATCH (`sent`) or a read (`sent` empty): for what was sent, the
 /// planned spelling when the tenant holds it, and an error where it holds something else
@@ -26,7 +26,7 @@ pub fn state_after_apply(
     if !st.id.is_value() {
         st.id = Value::Value(domain.to_string());
     }
-    for p in PAIRS {
+    for p in pairs() {
         let l = p.lifetime;
         let got = actual.lifetime(l).0;
         match sent.lifetime(l) {
@@ -64,8 +64,8 @@ pub fn state_after_apply(
     match (sent.cookie_mode, &planned.session_cookie_mode) {
         (Some(want), _) if want != actual.cookie_mode => {
             diags.push(attr_error(
-                "session_cookie_mode",
-                "Auth0 stored a different session_cookie_mode",
+                COOKIE_MODE_ATTR,
+                format!("Auth0 stored a different {COOKIE_MODE_ATTR}"),
                 format!(
                     "The apply set {:?}, the tenant holds {got_mode:?}.",
                     want.as_str()
@@ -171,17 +171,14 @@ pub fn generated_config(state: &SessionModel) -> SessionModel {
 
 /// The name `terraform query` shows beside a result.
 pub fn display_name(domain: &str, s: &SessionSettings) -> String {
-    let hours = |m: Minutes| {
-        if m.0.is_multiple_of(60) {
-            format!("{} h", m.0 / 60)
-        } else {
-            format!("{} min", m.0)
-        }
-    };
+    let lifetimes: Vec<String> = s
+        .lifetimes
+        .iter()
+        .map(|(l, m)| format!("{} {m}", pair(l).hours_attr))
+        .collect();
     format!(
-        "Session settings of {domain} (session {}, idle {}, cookie {})",
-        hours(s.session_lifetime),
-        hours(s.idle_session_lifetime),
+        "Session settings of {domain} ({}, cookie {})",
+        lifetimes.join(", "),
         s.cookie_mode.as_str()
     )
 }
@@ -210,6 +207,15 @@ pub fn state_after_failed_create(
     st
 }
 
+/// The spelling of a lifetime a model holds (hours unless minutes is set).
+fn configured_attr(m: &SessionModel, l: Lifetime) -> &'static str {
+    if m.minutes(l).is_value() {
+        pair(l).minutes_attr
+    } else {
+        pair(l).hours_attr
+    }
+}
+
 /// A lifetime in its natural spelling only (whole hours as hours, anything else as
 /// minutes), the other left null: what a configuration written by hand would hold.
 fn set_one_spelling(m: &mut SessionModel, l: Lifetime, minutes: u32) {
@@ -224,7 +230,8 @@ fn set_one_spelling(m: &mut SessionModel, l: Lifetime, minutes: u32) {
 mod tests {
     use super::*;
     use crate::provider::lifetimes::Echo;
-    use crate::provider::tenant_session::plan::{configured_update, plan};
+    use crate::provider::tenant_session::desired::Desired;
+    use crate::provider::tenant_session::plan::plan;
     use crate::provider::tenant_session::test_support::{attrs, n, settings};
     use crate::provider::tenant_session::validate::validate;
 
@@ -232,19 +239,25 @@ mod tests {
     #[test]
     fn apply_reports_a_capped_value_and_records_the_truth() {
         let cfg = SessionModel {
-            idle_session_lifetime: n(100),
             ..Default::default()
-        };
-        let p = plan(None, &cfg, Some("t"), None);
+        }
+        .with_hours(Lifetime::IdleSession, n(100));
+        let p = plan(
+            None,
+            &cfg,
+            &Desired::read(&cfg, Echo::Hidden),
+            Some("t"),
+            None,
+        );
         let (st, d) = state_after_apply(
             &p,
             Some(&cfg),
-            &configured_update(&cfg),
+            &Desired::read(&cfg, Echo::Hidden).update(),
             &settings([10080, 72 * 60, 4320, 1440]),
             "t",
         );
         assert_eq!(attrs(&d), vec!["idle_session_lifetime"]);
-        assert_eq!(st.idle_session_lifetime, n(72));
+        assert_eq!(st.lifetimes[Lifetime::IdleSession].hours, n(72));
     }
 
     #[test]
@@ -257,36 +270,45 @@ mod tests {
         );
         let st = state_after_read(&prior, &settings([181, 4320, 4320, 1440]), "t", None);
         assert_eq!(
-            st.session_lifetime,
+            st.lifetimes[Lifetime::Session].hours,
             Value::Value(Number::Float(181.0 / 60.0))
         );
-        assert_eq!(st.session_lifetime_in_minutes, n(181));
-        assert_eq!(st.idle_session_lifetime, prior.idle_session_lifetime);
+        assert_eq!(st.lifetimes[Lifetime::Session].minutes, n(181));
+        assert_eq!(
+            st.lifetimes[Lifetime::IdleSession].hours,
+            prior.lifetimes[Lifetime::IdleSession].hours
+        );
     }
 
     #[test]
     fn import_uses_natural_spelling_and_generated_config_plans_clean() {
         let st = state_from_import(&settings([10080, 181, 4320, 15]), "t");
-        assert_eq!(st.session_lifetime, n(168));
-        assert!(st.session_lifetime_in_minutes.is_null());
-        assert!(st.idle_session_lifetime.is_null());
-        assert_eq!(st.idle_session_lifetime_in_minutes, n(181));
+        assert_eq!(st.lifetimes[Lifetime::Session].hours, n(168));
+        assert!(st.lifetimes[Lifetime::Session].minutes.is_null());
+        assert!(st.lifetimes[Lifetime::IdleSession].hours.is_null());
+        assert_eq!(st.lifetimes[Lifetime::IdleSession].minutes, n(181));
         assert_eq!(
-            st.originals().map(|o| o.idle_session_lifetime_in_minutes),
+            st.originals().map(|o| o.minutes[Lifetime::IdleSession]),
             Some(181)
         );
         // The config Terraform generates holds the non-null optional values.
         let generated = SessionModel {
-            session_lifetime: n(168),
-            idle_session_lifetime_in_minutes: n(181),
-            ephemeral_session_lifetime: n(72),
-            idle_ephemeral_session_lifetime_in_minutes: n(15),
             session_cookie_mode: Value::Value("persistent".into()),
             restore_on_destroy: Value::Value(false),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(168))
+        .with_minutes(Lifetime::IdleSession, n(181))
+        .with_hours(Lifetime::EphemeralSession, n(72))
+        .with_minutes(Lifetime::IdleEphemeralSession, n(15));
         assert!(validate(&generated, None, Echo::Value).is_empty());
-        let p = plan(Some(&st), &generated, Some("t"), None);
+        let p = plan(
+            Some(&st),
+            &generated,
+            &Desired::read(&generated, Echo::Hidden),
+            Some("t"),
+            None,
+        );
         assert_eq!(p, st);
     }
 
@@ -294,14 +316,23 @@ mod tests {
     fn generated_config_has_one_spelling_per_lifetime_and_plans_clean() {
         let st = state_from_import(&settings([10080, 181, 4320, 15]), "t");
         let cfg = generated_config(&st);
-        assert_eq!(cfg.session_lifetime, n(168));
-        assert!(cfg.session_lifetime_in_minutes.is_null());
-        assert_eq!(cfg.idle_session_lifetime_in_minutes, n(181));
-        assert!(cfg.idle_session_lifetime.is_null());
+        assert_eq!(cfg.lifetimes[Lifetime::Session].hours, n(168));
+        assert!(cfg.lifetimes[Lifetime::Session].minutes.is_null());
+        assert_eq!(cfg.lifetimes[Lifetime::IdleSession].minutes, n(181));
+        assert!(cfg.lifetimes[Lifetime::IdleSession].hours.is_null());
         assert!(cfg.id.is_null() && cfg.original_settings.is_null());
         assert!(cfg.restore_on_destroy.is_null());
         assert!(validate(&cfg, None, Echo::Value).is_empty());
-        assert_eq!(plan(Some(&st), &cfg, Some("t"), None), st);
+        assert_eq!(
+            plan(
+                Some(&st),
+                &cfg,
+                &Desired::read(&cfg, Echo::Hidden),
+                Some("t"),
+                None
+            ),
+            st
+        );
         // A state with both spellings (after an apply) keeps the natural one.
         let applied = state_after_read(
             &SessionModel::default(),
@@ -311,9 +342,9 @@ mod tests {
         );
         let cfg = generated_config(&applied);
         assert!(validate(&cfg, None, Echo::Value).is_empty());
-        assert_eq!(cfg.session_lifetime, n(168));
-        assert!(cfg.session_lifetime_in_minutes.is_null());
-        assert_eq!(cfg.idle_session_lifetime_in_minutes, n(181));
+        assert_eq!(cfg.lifetimes[Lifetime::Session].hours, n(168));
+        assert!(cfg.lifetimes[Lifetime::Session].minutes.is_null());
+        assert_eq!(cfg.lifetimes[Lifetime::IdleSession].minutes, n(181));
     }
 
     #[test]
@@ -321,24 +352,31 @@ mod tests {
         let d = display_name("t.example", &settings([10080, 90, 4320, 1440]));
         assert_eq!(
             d,
-            "Session settings of t.example (session 168 h, idle 90 min, cookie persistent)"
+            "Session settings of t.example (session_lifetime 168 h, idle_session_lifetime 90 min, \
+             ephemeral_session_lifetime 72 h, idle_ephemeral_session_lifetime 24 h, cookie persistent)"
         );
     }
 
     #[test]
     fn failed_create_keeps_originals() {
         let cfg = SessionModel {
-            session_lifetime: n(100),
             restore_on_destroy: Value::Value(true),
             ..Default::default()
-        };
-        let planned = plan(None, &cfg, Some("t"), None);
+        }
+        .with_hours(Lifetime::Session, n(100));
+        let planned = plan(
+            None,
+            &cfg,
+            &Desired::read(&cfg, Echo::Hidden),
+            Some("t"),
+            None,
+        );
         let before = settings([10080, 4320, 4320, 1440]);
         let o = OriginalSettings::from_settings(&before);
         let st = state_after_failed_create(&planned, &before, &o, "t");
         assert_eq!(st.originals(), Some(&o));
-        assert_eq!(st.session_lifetime, n(168));
-        assert_eq!(st.session_lifetime_in_minutes, n(10080));
+        assert_eq!(st.lifetimes[Lifetime::Session].hours, n(168));
+        assert_eq!(st.lifetimes[Lifetime::Session].minutes, n(10080));
         assert_eq!(st.id, Value::Value("t".into()));
     }
 }

@@ -2,26 +2,23 @@
 
 use tf_provider::value::Value;
 
+use super::desired::Desired;
 use super::model::SessionModel;
-use super::plan::{configured_update, plan};
+use super::plan::plan;
 use super::state::state_after_apply;
-use crate::auth0::{CookieMode, Minutes, SessionSettings};
+use crate::auth0::{CookieMode, Minutes, PerLifetime, SessionSettings};
 use crate::protocol::codec::Number;
 use crate::protocol::tfplugin6::{attribute_path::step::Selector, Diagnostic};
-use crate::provider::lifetimes::Lifetime;
+use crate::provider::lifetimes::{Echo, Lifetime};
 
 pub fn n(v: i64) -> Value<Number> {
     Value::Value(Number::Int(v))
 }
 
 /// A tenant's settings, lifetimes in minutes in the order of [`Lifetime::ALL`].
-pub fn settings(m: [u32; 4]) -> SessionSettings {
-    let [session, idle, ephemeral, idle_ephemeral] = m.map(Minutes);
+pub fn settings(m: [u32; Lifetime::COUNT]) -> SessionSettings {
     SessionSettings {
-        session_lifetime: session,
-        idle_session_lifetime: idle,
-        ephemeral_session_lifetime: ephemeral,
-        idle_ephemeral_session_lifetime: idle_ephemeral,
+        lifetimes: PerLifetime::from(m.map(Minutes)),
         cookie_mode: CookieMode::Persistent,
     }
 }
@@ -38,9 +35,10 @@ pub fn attrs(d: &[Diagnostic]) -> Vec<String> {
 }
 
 /// The state an apply of `cfg` on a tenant holding `m` leaves.
-pub fn applied(cfg: &SessionModel, m: [u32; 4]) -> SessionModel {
-    let planned = plan(None, cfg, Some("t"), None);
-    let sent = configured_update(cfg);
+pub fn applied(cfg: &SessionModel, m: [u32; Lifetime::COUNT]) -> SessionModel {
+    let desired = Desired::read(cfg, Echo::Hidden);
+    let planned = plan(None, cfg, &desired, Some("t"), None);
+    let sent = desired.update();
     let before = settings(m);
     let minutes = |l: Lifetime| sent.lifetime(l).unwrap_or(before.lifetime(l)).0;
     let actual = settings(Lifetime::ALL.map(minutes));

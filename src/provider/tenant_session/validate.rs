@@ -3,132 +3,16 @@
 
 use tf_provider::value::Value;
 
+use super::desired::Desired;
 use super::model::SessionModel;
-use crate::auth0::CookieMode;
-use crate::protocol::codec::Number;
-use crate::protocol::diagnostics::{attr_error, attr_warning};
-use crate::protocol::tfplugin6::{diagnostic::Severity, Diagnostic};
-use crate::provider::lifetimes::{
-    self, absolute_of, pair, Echo, Lifetime, Spelling, TenantPlan, PAIRS,
-};
+use crate::protocol::tfplugin6::Diagnostic;
+use crate::provider::lifetimes::{Echo, Lifetime, Spelling, TenantPlan};
 
 /// Rules a configuration must meet. Unknown values are checked once they are known (at
 /// apply). `plan` is the tenant plan for system-limit warnings, if the provider knows it;
 /// `echo` says whether messages may repeat configured values.
 pub fn validate(cfg: &SessionModel, plan: Option<TenantPlan>, echo: Echo) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let mut valid: Vec<(Lifetime, u32)> = Vec::new();
-    for p in PAIRS {
-        let l = p.lifetime;
-        let checked = match (cfg.hours(l), cfg.minutes(l)) {
-            (Value::Value(h), Value::Value(m)) => {
-                let both = match echo {
-                    Echo::Value => format!(
-                        "{} = {} and {} = {} are",
-                        p.hours_attr,
-                        h.display(),
-                        p.minutes_attr,
-                        m.display()
-                    ),
-                    Echo::Hidden => format!("{} and {} are", p.hours_attr, p.minutes_attr),
-                };
-                diags.push(attr_error(
-                    p.minutes_attr,
-                    format!("Set {} or {}, not both", p.hours_attr, p.minutes_attr),
-                    format!(
-                        "{both} two spellings of one lifetime (hours and minutes). Keep the one you \
-                         prefer; the other is computed from it."
-                    ),
-                ));
-                continue;
-            }
-            (Value::Value(h), _) => Some((
-                p.hours_attr,
-                Spelling::Hours.checked_minutes(p.hours_attr, h, echo),
-            )),
-            (_, Value::Value(m)) => Some((
-                p.minutes_attr,
-                Spelling::Minutes.checked_minutes(p.minutes_attr, m, echo),
-            )),
-            _ => None,
-        };
-        match checked {
-            Some((attr, Ok(m))) => {
-                valid.push((l, m));
-                if let Some(w) = lifetimes::plan_limit_warning(attr, p.kind, m, plan, echo) {
-                    diags.push(attr_warning(attr, w.summary, w.detail));
-                }
-            }
-            Some((attr, Err(e))) => diags.push(attr_error(attr, e.summary, e.detail)),
-            None => {}
-        }
-    }
-    // Idle longer than absolute means the idle limit can never be reached.
-    for l in Lifetime::ALL {
-        let Some(abs) = absolute_of(l) else { continue };
-        let configured = |l: Lifetime| valid.iter().find(|(k, _)| *k == l).map(|(_, m)| *m);
-        if let (Some(i), Some(a)) = (configured(l), configured(abs)) {
-            if i > a {
-                let values = match echo {
-                    Echo::Value => format!(" ({i} min, against {a} min)"),
-                    Echo::Hidden => String::new(),
-                };
-                diags.push(attr_warning(
-                    configured_attr(cfg, l),
-                    "Idle lifetime longer than the absolute lifetime",
-                    format!(
-                        "{} is longer than {}{values}: sessions end at the absolute lifetime first, \
-                         so the idle setting has no effect.",
-                        pair(l).hours_attr,
-                        pair(abs).hours_attr
-                    ),
-                ));
-            }
-        }
-    }
-    if let Value::Value(mode) = &cfg.session_cookie_mode {
-        if mode.parse::<CookieMode>().is_err() {
-            let subject = match echo {
-                Echo::Value => format!("session_cookie_mode = {mode:?}"),
-                Echo::Hidden => "The value of session_cookie_mode".to_string(),
-            };
-            diags.push(attr_error(
-                "session_cookie_mode",
-                "Invalid session_cookie_mode",
-                format!("{subject} is not one of the modes Auth0 knows: expected \"persistent\" or \"non-persistent\"."),
-            ));
-        }
-    }
-    diags
-}
-
-/// The spelling of a lifetime the configuration uses (hours unless minutes is set).
-pub(super) fn configured_attr(cfg: &SessionModel, l: Lifetime) -> &'static str {
-    if cfg.minutes(l).is_value() {
-        pair(l).minutes_attr
-    } else {
-        pair(l).hours_attr
-    }
-}
-
-/// Minutes the configuration asks for: Ok(None) when it leaves the lifetime alone, Err
-/// when it is unknown or invalid. Both spellings count only where they agree: a plan's
-/// configuration carries the state's value of a spelling named in `ignore_changes`.
-pub(super) fn configured_minutes(cfg: &SessionModel, l: Lifetime) -> Result<Option<u32>, ()> {
-    let p = pair(l);
-    let checked = |s: Spelling, v: &Number| s.checked_minutes(p.attr(s), v, Echo::Hidden);
-    match (cfg.hours(l), cfg.minutes(l)) {
-        (Value::Unknown, _) | (_, Value::Unknown) => Err(()),
-        (Value::Value(h), Value::Null) => checked(Spelling::Hours, h).map(Some).map_err(|_| ()),
-        (Value::Null, Value::Value(m)) => checked(Spelling::Minutes, m).map(Some).map_err(|_| ()),
-        (Value::Null, Value::Null) => Ok(None),
-        (Value::Value(h), Value::Value(m)) => {
-            match (checked(Spelling::Hours, h), checked(Spelling::Minutes, m)) {
-                (Ok(a), Ok(b)) if a == b => Ok(Some(a)),
-                _ => Err(()),
-            }
-        }
-    }
+    Desired::read(cfg, echo).report(plan)
 }
 
 /// Why a plan's configuration holding both spellings of a lifetime cannot be planned.
@@ -156,22 +40,20 @@ pub enum TwinConflict {
 pub fn twin_conflict(
     prior: &SessionModel,
     cfg: &SessionModel,
+    desired: &Desired,
     l: Lifetime,
 ) -> Option<TwinConflict> {
-    let (h, m) = cfg.pair(l);
+    let (h, m) = (cfg.hours(l), cfg.minutes(l));
     // A spelling holding exactly the state's value is the one Terraform copied.
     let copied = |s: Spelling| {
-        let (v, was) = match s {
-            Spelling::Hours => (h, prior.hours(l)),
-            Spelling::Minutes => (m, prior.minutes(l)),
-        };
-        v.is_value() && v == was
+        let v = cfg.lifetimes[l].get(s);
+        v.is_value() && v == prior.lifetimes[l].get(s)
     };
     let ignored = [Spelling::Minutes, Spelling::Hours]
         .into_iter()
         .find(|s| copied(*s));
     match (h, m) {
-        (Value::Value(_), Value::Value(_)) if configured_minutes(cfg, l).is_ok() => None,
+        (Value::Value(_), Value::Value(_)) if desired.lifetimes[l].minutes().is_some() => None,
         (Value::Value(_), Value::Value(_)) => Some(match ignored {
             Some(ignored) => TwinConflict::Differ { ignored },
             None => TwinConflict::BothConfigured,
@@ -186,14 +68,6 @@ pub fn twin_conflict(
     }
 }
 
-/// The errors (not warnings) of a configuration, checked again at apply now that every
-/// value is known. Values are not repeated: they may come from sensitive variables.
-pub fn config_errors(cfg: &SessionModel) -> Vec<Diagnostic> {
-    let mut diags = validate(cfg, None, Echo::Hidden);
-    diags.retain(|d| d.severity == Severity::Error as i32);
-    diags
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,10 +76,10 @@ mod tests {
     #[test]
     fn both_twins_is_an_error_on_the_minutes_attribute() {
         let cfg = SessionModel {
-            session_lifetime: n(168),
-            session_lifetime_in_minutes: n(10080),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(168))
+        .with_minutes(Lifetime::Session, n(10080));
         let d = validate(&cfg, None, Echo::Value);
         assert_eq!(attrs(&d), vec!["session_lifetime_in_minutes"]);
         assert!(d[0].detail.contains("168") && d[0].detail.contains("10080"));
@@ -217,9 +91,9 @@ mod tests {
     fn prior_48h() -> SessionModel {
         crate::provider::tenant_session::test_support::applied(
             &SessionModel {
-                session_lifetime: n(48),
                 ..Default::default()
-            },
+            }
+            .with_hours(Lifetime::Session, n(48)),
             [2880, 4320, 4320, 1440],
         )
     }
@@ -230,101 +104,122 @@ mod tests {
         let l = Lifetime::Session;
         // ignore_changes = [session_lifetime_in_minutes], no drift: the copy agrees.
         let cfg = SessionModel {
-            session_lifetime: n(48),
-            session_lifetime_in_minutes: prior.session_lifetime_in_minutes.clone(),
             ..Default::default()
-        };
-        assert_eq!(twin_conflict(&prior, &cfg, l), None);
-        assert_eq!(configured_minutes(&cfg, l), Ok(Some(2880)));
-        // The tenant drifted to 30 h: the copy is the state's 1800 minutes.
-        let drifted = SessionModel {
-            session_lifetime: n(30),
-            session_lifetime_in_minutes: n(1800),
-            ..prior.clone()
-        };
-        let cfg = SessionModel {
-            session_lifetime: n(48),
-            session_lifetime_in_minutes: n(1800),
-            ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(48))
+        .with_minutes(
+            Lifetime::Session,
+            prior.lifetimes[Lifetime::Session].minutes.clone(),
+        );
         assert_eq!(
-            twin_conflict(&drifted, &cfg, l),
+            twin_conflict(&prior, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
+            None
+        );
+        assert_eq!(
+            Desired::read(&cfg, Echo::Hidden).lifetimes[l].minutes(),
+            Some(2880)
+        );
+        // The tenant drifted to 30 h: the copy is the state's 1800 minutes.
+        let drifted = SessionModel { ..prior.clone() }
+            .with_hours(Lifetime::Session, n(30))
+            .with_minutes(Lifetime::Session, n(1800));
+        let cfg = SessionModel {
+            ..Default::default()
+        }
+        .with_hours(Lifetime::Session, n(48))
+        .with_minutes(Lifetime::Session, n(1800));
+        assert_eq!(
+            twin_conflict(&drifted, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::Differ {
                 ignored: Spelling::Minutes
             })
         );
-        assert_eq!(configured_minutes(&cfg, l), Err(()));
+        assert_eq!(
+            Desired::read(&cfg, Echo::Hidden).lifetimes[l].minutes(),
+            None
+        );
         // The mirror case: minutes configured, hours ignored.
         let cfg = SessionModel {
-            session_lifetime: n(30),
-            session_lifetime_in_minutes: n(2880),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(30))
+        .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
-            twin_conflict(&drifted, &cfg, l),
+            twin_conflict(&drifted, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::Differ {
                 ignored: Spelling::Hours
             })
         );
         // The configured value changed, no drift.
         let cfg = SessionModel {
-            session_lifetime: n(72),
-            session_lifetime_in_minutes: n(2880),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(72))
+        .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
-            twin_conflict(&prior, &cfg, l),
+            twin_conflict(&prior, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::Differ {
                 ignored: Spelling::Minutes
             })
         );
         // Known only at apply, beside a pinned twin.
         let cfg = SessionModel {
-            session_lifetime: Value::Unknown,
-            session_lifetime_in_minutes: n(2880),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, Value::Unknown)
+        .with_minutes(Lifetime::Session, n(2880));
         assert_eq!(
-            twin_conflict(&prior, &cfg, l),
+            twin_conflict(&prior, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::Unknown {
                 ignored: Spelling::Minutes
             })
         );
         // Neither is the state's value: both configured.
         let cfg = SessionModel {
-            session_lifetime: n(10),
-            session_lifetime_in_minutes: n(20),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(10))
+        .with_minutes(Lifetime::Session, n(20));
         assert_eq!(
-            twin_conflict(&prior, &cfg, l),
+            twin_conflict(&prior, &cfg, &Desired::read(&cfg, Echo::Hidden), l),
             Some(TwinConflict::BothConfigured)
         );
         // One spelling, or none: nothing to judge, for every lifetime.
         for l in Lifetime::ALL {
             let mut one = SessionModel::default();
-            one.pair_mut(l).0.clone_from(&n(10));
-            assert_eq!(twin_conflict(&prior, &one, l), None);
-            assert_eq!(twin_conflict(&prior, &SessionModel::default(), l), None);
+            one.lifetimes[l].hours.clone_from(&n(10));
+            assert_eq!(
+                twin_conflict(&prior, &one, &Desired::read(&one, Echo::Hidden), l),
+                None
+            );
+            assert_eq!(
+                twin_conflict(
+                    &prior,
+                    &SessionModel::default(),
+                    &Desired::read(&SessionModel::default(), Echo::Hidden),
+                    l
+                ),
+                None
+            );
         }
     }
 
     #[test]
     fn unknown_values_are_not_judged_yet() {
         let cfg = SessionModel {
-            session_lifetime: Value::Unknown,
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, Value::Unknown);
         assert!(validate(&cfg, None, Echo::Value).is_empty());
     }
 
     #[test]
     fn idle_longer_than_absolute_warns() {
         let cfg = SessionModel {
-            session_lifetime: n(10),
-            idle_session_lifetime: n(20),
             ..Default::default()
-        };
+        }
+        .with_hours(Lifetime::Session, n(10))
+        .with_hours(Lifetime::IdleSession, n(20));
         let d = validate(&cfg, Some(TenantPlan::Enterprise), Echo::Value);
         assert_eq!(attrs(&d), vec!["idle_session_lifetime"]);
         assert!(!crate::protocol::diagnostics::has_errors(&d));
