@@ -12,8 +12,7 @@ use tf_provider::value::Value;
 use tfauth0::auth0::Lifetime;
 use tfauth0::protocol::codec::{self, Number};
 use tfauth0::protocol::generated::tfplugin6::{self as pb, provider_client::ProviderClient};
-use tfauth0::provider::lifetimes::Echo;
-use tfauth0::provider::tenant_session::{Desired, SessionModel};
+use tfauth0::provider::tenant_session::SessionModel;
 use tfauth0::provider::Auth0Provider;
 use tonic::transport::Channel;
 
@@ -118,8 +117,7 @@ async fn unknown_at_plan_then_bad_at_apply_makes_no_call() {
     // At apply the value turns out to be 0.3333 hours.
     let bad =
         SessionModel::default().with_hours(Lifetime::Session, Value::Value(Number::Float(0.3333)));
-    let desired = Desired::read(&bad, Echo::Hidden);
-    let planned = tfauth0::provider::tenant_session::plan(None, &bad, &desired, Some("t"), None);
+    let planned = tfauth0::provider::tenant_session::plan(None, &bad, Some("t"), None);
     let r = apply(
         &mut c,
         &Value::Null,

@@ -978,13 +978,7 @@ proptest! {
         let config = Config { lifetimes, cookie, restore: Some(false) };
         let cfg: SessionModel = codec::decode(Some(&config.wire())).unwrap();
         let prior = prior_state(prior_minutes, prior_cookie);
-        let planned = tenant_session::plan(
-            Some(&prior),
-            &cfg,
-            &tenant_session::Desired::read(&cfg, Echo::Hidden),
-            Some("t"),
-            None,
-        );
+        let planned = tenant_session::plan(Some((&prior, &tenant_session::Desired::read(&cfg, Echo::Hidden))), &cfg, Some("t"), None);
 
         let writes = config.lifetimes.iter().zip(prior_minutes).any(|(s, before)| match s {
             Setting::Unknown(_) => true,
@@ -1022,13 +1016,7 @@ proptest! {
             _ if writes => prop_assert!(planned.session_cookie_mode.is_unknown()),
             _ => prop_assert_eq!(&planned.session_cookie_mode, &prior.session_cookie_mode),
         }
-        let again = tenant_session::plan(
-            Some(&prior),
-            &cfg,
-            &tenant_session::Desired::read(&cfg, Echo::Hidden),
-            Some("t"),
-            None,
-        );
+        let again = tenant_session::plan(Some((&prior, &tenant_session::Desired::read(&cfg, Echo::Hidden))), &cfg, Some("t"), None);
         prop_assert_eq!(codec::encode(&again).unwrap(), codec::encode(&planned).unwrap());
     }
 }

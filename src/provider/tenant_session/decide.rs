@@ -195,7 +195,7 @@ mod tests {
         let mut prior = applied(&cfg, [2880, 4320, 4320, 1440]);
         prior.id = Value::Value("t".into());
         let desired = Desired::read(&cfg, Echo::Hidden);
-        let planned = super::super::plan::plan(Some(&prior), &cfg, &desired, Some("t"), None);
+        let planned = super::super::plan::plan(Some((&prior, &desired)), &cfg, Some("t"), None);
         match update(&prior, &planned, &cfg, &desired, "t", None) {
             Update::Keep(st) => assert_eq!(st.restore_on_destroy, Value::Value(false)),
             other => panic!("{other:?}"),
@@ -209,7 +209,7 @@ mod tests {
         );
         let more = cfg.clone().with_minutes(Lifetime::IdleSession, n(90));
         let desired = Desired::read(&more, Echo::Hidden);
-        let planned = super::super::plan::plan(Some(&prior), &more, &desired, Some("t"), None);
+        let planned = super::super::plan::plan(Some((&prior, &desired)), &more, Some("t"), None);
         assert_eq!(
             update(&prior, &planned, &more, &desired, "t", None),
             Update::Patch { originals: None }

@@ -194,13 +194,14 @@ impl Resource for TenantSession {
                 return PlanResponse::refused(vec![other_tenant_error(from, d, true)]);
             }
         }
-        let desired = Desired::read(&req.config, Echo::Hidden);
+        // An update compares the configuration, read once, with the prior state.
+        let update = prior.map(|prior| (prior, Desired::read(&req.config, Echo::Hidden)));
         // ignore_changes on one spelling of a configured lifetime.
-        if let Some(prior) = prior {
+        if let Some((prior, desired)) = &update {
             let conflicts: Vec<Diagnostic> = Lifetime::ALL
                 .into_iter()
                 .filter_map(|l| {
-                    validate::twin_conflict(prior, &req.config, &desired, l)
+                    validate::twin_conflict(prior, &req.config, desired, l)
                         .map(|c| messages::twin_conflict_error(l, c))
                 })
                 .collect();
@@ -209,9 +210,8 @@ impl Resource for TenantSession {
             }
         }
         let mut planned = plan(
-            prior,
+            update.as_ref().map(|(prior, desired)| (*prior, desired)),
             &req.config,
-            &desired,
             domain.as_deref(),
             legacy.as_ref(),
         );

@@ -61,15 +61,17 @@ fn planned_pair(
 }
 
 /// PlanResourceChange for create and update (destroy plans are null and handled by the
-/// caller). `domain` is the configured tenant, when known; `legacy` the originals a
-/// schema version 0 object kept in private state.
+/// caller). An update gets the prior state with the configuration read once (a create
+/// plans from `cfg` alone, so it never pays for reading it). `domain` is the configured
+/// tenant, when known; `legacy` the originals a schema version 0 object kept in private
+/// state.
 pub fn plan(
-    prior: Option<&SessionModel>,
+    update: Option<(&SessionModel, &Desired)>,
     cfg: &SessionModel,
-    desired: &Desired,
     domain: Option<&str>,
     legacy: Option<&OriginalSettings>,
 ) -> SessionModel {
+    let prior = update.map(|(prior, _)| prior);
     let mut planned = SessionModel {
         id: match prior.and_then(SessionModel::tenant) {
             Some(id) => Value::Value(id.to_string()),
@@ -110,7 +112,7 @@ pub fn plan(
     // An update that writes to the tenant reads every value back from Auth0's answer:
     // what this resource does not manage is whatever the tenant holds then, which the
     // prior state (perhaps not refreshed, `-refresh=false`) cannot promise.
-    if let Some(p) = prior {
+    if let Some((p, desired)) = update {
         if writes(p, desired, false) {
             for l in Lifetime::ALL {
                 if cfg.unmanaged(l) {
@@ -170,7 +172,7 @@ mod tests {
         }
         .with_hours(Lifetime::Session, Value::Value(Number::Float(1.5)))
         .with_minutes(Lifetime::IdleSession, n(90));
-        let p = plan(None, &cfg, &desired(&cfg), Some("t.example"), None);
+        let p = plan(None, &cfg, Some("t.example"), None);
         assert_eq!(p.lifetimes[Lifetime::Session].minutes, n(90));
         assert_eq!(
             p.lifetimes[Lifetime::IdleSession].hours,
@@ -198,7 +200,7 @@ mod tests {
             ..Default::default()
         }
         .with_minutes(Lifetime::Session, n(10080));
-        let p = plan(Some(&prior), &cfg, &desired(&cfg), Some("t"), None);
+        let p = plan(Some((&prior, &desired(&cfg))), &cfg, Some("t"), None);
         assert_eq!(p, prior);
         assert!(!writes(&prior, &desired(&cfg), false));
         assert!(!writes(&prior, &desired(&cfg), has_unknown(&p)));
@@ -212,7 +214,7 @@ mod tests {
             let prior = applied(&cfg, [10080, 4320, 4320, 1440]);
             // ignore_changes = [<the minutes twin>]: Terraform sends the state's value.
             cfg.lifetimes[l].minutes.clone_from(prior.minutes(l));
-            let p = plan(Some(&prior), &cfg, &desired(&cfg), Some("t"), None);
+            let p = plan(Some((&prior, &desired(&cfg))), &cfg, Some("t"), None);
             assert_eq!(p, prior, "{l:?}");
             assert!(!writes(&prior, &desired(&cfg), false), "{l:?}");
             assert!(!writes(&prior, &desired(&cfg), has_unknown(&p)), "{l:?}");
@@ -232,7 +234,7 @@ mod tests {
         }
         .with_hours(Lifetime::Session, n(168))
         .with_minutes(Lifetime::IdleSession, n(90));
-        let p = plan(Some(&prior), &cfg, &desired(&cfg), Some("t"), None);
+        let p = plan(Some((&prior, &desired(&cfg))), &cfg, Some("t"), None);
         assert!(writes(&prior, &desired(&cfg), false));
         assert!(writes(&prior, &desired(&cfg), has_unknown(&p)));
         let u = desired(&cfg).changes(&prior);
@@ -300,7 +302,7 @@ mod tests {
         }
         .with_hours(Lifetime::Session, n(100));
         // Switched on: the values at that point.
-        let p = plan(Some(&prior), &on, &desired(&on), Some("t"), None);
+        let p = plan(Some((&prior, &desired(&on))), &on, Some("t"), None);
         assert_eq!(
             p.originals().map(|o| o.minutes[Lifetime::Session]),
             Some(6000)
@@ -314,11 +316,16 @@ mod tests {
             restore_on_destroy: Value::Value(false),
             ..on.clone()
         };
-        let p2 = plan(Some(&p), &off, &desired(&off), Some("t"), None);
+        let p2 = plan(Some((&p, &desired(&off))), &off, Some("t"), None);
         assert_eq!(p2.original_settings, p.original_settings);
         // A version 0 object's private originals move into the plan.
         let legacy = OriginalSettings::from_settings(&settings([1, 2, 3, 4]));
-        let p3 = plan(Some(&prior), &off, &desired(&off), Some("t"), Some(&legacy));
+        let p3 = plan(
+            Some((&prior, &desired(&off))),
+            &off,
+            Some("t"),
+            Some(&legacy),
+        );
         assert_eq!(p3.originals(), Some(&legacy));
     }
 }

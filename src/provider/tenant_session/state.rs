@@ -242,13 +242,7 @@ mod tests {
             ..Default::default()
         }
         .with_hours(Lifetime::IdleSession, n(100));
-        let p = plan(
-            None,
-            &cfg,
-            &Desired::read(&cfg, Echo::Hidden),
-            Some("t"),
-            None,
-        );
+        let p = plan(None, &cfg, Some("t"), None);
         let (st, d) = state_after_apply(
             &p,
             Some(&cfg),
@@ -303,9 +297,8 @@ mod tests {
         .with_minutes(Lifetime::IdleEphemeralSession, n(15));
         assert!(validate(&generated, None, Echo::Value).is_empty());
         let p = plan(
-            Some(&st),
+            Some((&st, &Desired::read(&generated, Echo::Hidden))),
             &generated,
-            &Desired::read(&generated, Echo::Hidden),
             Some("t"),
             None,
         );
@@ -325,9 +318,8 @@ mod tests {
         assert!(validate(&cfg, None, Echo::Value).is_empty());
         assert_eq!(
             plan(
-                Some(&st),
+                Some((&st, &Desired::read(&cfg, Echo::Hidden))),
                 &cfg,
-                &Desired::read(&cfg, Echo::Hidden),
                 Some("t"),
                 None
             ),
@@ -364,13 +356,7 @@ mod tests {
             ..Default::default()
         }
         .with_hours(Lifetime::Session, n(100));
-        let planned = plan(
-            None,
-            &cfg,
-            &Desired::read(&cfg, Echo::Hidden),
-            Some("t"),
-            None,
-        );
+        let planned = plan(None, &cfg, Some("t"), None);
         let before = settings([10080, 4320, 4320, 1440]);
         let o = OriginalSettings::from_settings(&before);
         let st = state_after_failed_create(&planned, &before, &o, "t");

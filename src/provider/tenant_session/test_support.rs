@@ -37,7 +37,7 @@ pub fn attrs(d: &[Diagnostic]) -> Vec<String> {
 /// The state an apply of `cfg` on a tenant holding `m` leaves.
 pub fn applied(cfg: &SessionModel, m: [u32; Lifetime::COUNT]) -> SessionModel {
     let desired = Desired::read(cfg, Echo::Hidden);
-    let planned = plan(None, cfg, &desired, Some("t"), None);
+    let planned = plan(None, cfg, Some("t"), None);
     let sent = desired.update();
     let before = settings(m);
     let minutes = |l: Lifetime| sent.lifetime(l).unwrap_or(before.lifetime(l)).0;
