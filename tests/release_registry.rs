@@ -391,12 +391,18 @@ async fn signed_release_installs_through_the_registry_protocol() {
                 registry.requested(&format!("/files/{namespace}/{}.sig", sums_name())),
                 "{tf:?} {namespace}: the signature was never fetched"
             );
+            // The package's directory; OpenTofu 1.12 leaves its install lock file
+            // (`<os_arch>.lock`) beside where the package would go.
+            let package = ws
+                .path()
+                .join(".terraform/providers")
+                .join(&host)
+                .join(namespace)
+                .join("auth0")
+                .join(VERSION)
+                .join(os_arch());
             assert!(
-                !ws.path()
-                    .join(".terraform/providers")
-                    .join(&host)
-                    .join(namespace)
-                    .exists(),
+                !package.exists(),
                 "{tf:?} {namespace}: installed despite the refusal"
             );
         }
