@@ -868,7 +868,7 @@ fn plain_http_to_a_remote_host_is_refused() {
         Credentials::ApiToken(Secret::new(API_TOKEN)),
     ))
     .unwrap_err();
-    assert_eq!(e.attribute, Some("domain"));
+    assert_eq!(e.field, Some(tfauth0::auth0::Field::Domain));
     assert!(e.to_string().contains("http://example.invalid"), "{e}");
 }
 

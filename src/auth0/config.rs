@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use super::credentials::Credentials;
-use super::error::ConfigError;
+use super::error::{ConfigError, Field, Part};
 use super::proxy::ProxyEnv;
 
 /// Everything [`super::Client::new`] needs. Nothing here is validated until then.
@@ -95,12 +95,18 @@ pub(crate) struct Endpoint {
 pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
     let err = |why: &str| {
         ConfigError::new(
-            Some("domain"),
-            format!(
-                "invalid domain {:?} (AUTH0_DOMAIN): {why}. Use the tenant host such as \
-                 \"my-tenant.eu.auth0.com\" or \"https://my-tenant.eu.auth0.com\"",
-                redacted(domain)
-            ),
+            Some(Field::Domain),
+            [
+                "invalid ".into(),
+                Part::Name(Field::Domain),
+                format!(" {:?}", redacted(domain)).into(),
+                Part::Alias(Field::Domain),
+                format!(
+                    ": {why}. Use the tenant host such as \"my-tenant.eu.auth0.com\" or \
+                     \"https://my-tenant.eu.auth0.com\""
+                )
+                .into(),
+            ],
         )
     };
     let trimmed = domain.trim();
@@ -257,9 +263,9 @@ mod tests {
         assert_eq!(ok("http://[::1]:8080").domain_id, "[::1]:8080");
         assert_eq!(ok("http://localhost:3000").base, "http://localhost:3000");
         let e = parse_domain("http://example.invalid").unwrap_err();
-        assert_eq!(e.attribute, Some("domain"));
-        assert!(e.message.contains("\"http://example.invalid\""), "{e}");
-        assert!(e.message.contains("only allowed for loopback"), "{e}");
+        assert_eq!(e.field, Some(Field::Domain));
+        assert!(e.to_string().contains("\"http://example.invalid\""), "{e}");
+        assert!(e.to_string().contains("only allowed for loopback"), "{e}");
         assert!(parse_domain("http://10.0.0.1").is_err());
         assert!(parse_domain("http://localhost.example.com").is_err());
     }
@@ -278,11 +284,11 @@ mod tests {
             "https://",
         ] {
             let e = parse_domain(d).expect_err(d);
-            assert!(e.message.contains("invalid domain"), "{d}: {e}");
+            assert!(e.to_string().contains("invalid domain"), "{d}: {e}");
         }
         assert!(parse_domain("tenant.auth0.com/api")
             .unwrap_err()
-            .message
+            .to_string()
             .contains("path"));
     }
 }

@@ -2,29 +2,130 @@
 //! I/O) and [`ApiError`] for failed calls. Both render as sentences a person can act on and
 //! never contain a secret (token, client secret, assertion or key).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-/// A provider setting is missing, contradictory or malformed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The Terraform attribute the problem is about, when there is one.
-    pub attribute: Option<&'static str>,
-    pub message: String,
+/// A setting of the client, in the client's own words. Whoever configures the client
+/// decides what its users call each one (see [`FieldNames`]); this layer never does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Domain,
+    ClientId,
+    ClientSecret,
+    ApiToken,
+    PrivateKey,
+    SigningAlg,
+    Audience,
 }
 
-impl ConfigError {
-    pub fn new(attribute: Option<&'static str>, message: impl Into<String>) -> Self {
-        ConfigError {
-            attribute,
-            message: message.into(),
+impl Field {
+    /// The client's own word for the field, for [`ConfigError`]'s `Display`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Domain => "domain",
+            Field::ClientId => "client ID",
+            Field::ClientSecret => "client secret",
+            Field::ApiToken => "API token",
+            Field::PrivateKey => "client assertion private key",
+            Field::SigningAlg => "client assertion signing algorithm",
+            Field::Audience => "audience",
         }
     }
 }
 
+/// What the users of a caller call each [`Field`]: its name, and optionally another place
+/// they may have set it (shown in parentheses after the name).
+pub trait FieldNames {
+    fn name(&self, field: Field) -> &str;
+    fn alias(&self, field: Field) -> Option<&str>;
+}
+
+/// The client's own words: [`Field::as_str`], no alias.
+pub struct OwnWords;
+
+impl FieldNames for OwnWords {
+    fn name(&self, field: Field) -> &str {
+        field.as_str()
+    }
+
+    fn alias(&self, _: Field) -> Option<&str> {
+        None
+    }
+}
+
+/// A piece of a [`ConfigError`]'s message: text, or a field the reader names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Text(Cow<'static, str>),
+    /// The field's name.
+    Name(Field),
+    /// ` (alias)` when the field has one, else nothing.
+    Alias(Field),
+}
+
+impl From<&'static str> for Part {
+    fn from(s: &'static str) -> Self {
+        Part::Text(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Part {
+    fn from(s: String) -> Self {
+        Part::Text(Cow::Owned(s))
+    }
+}
+
+/// The field's name followed by its alias: `name (alias)`.
+pub(crate) fn named(field: Field) -> [Part; 2] {
+    [Part::Name(field), Part::Alias(field)]
+}
+
+/// A setting is missing, contradictory or malformed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The field the problem is about, when there is one.
+    pub field: Option<Field>,
+    parts: Vec<Part>,
+}
+
+impl ConfigError {
+    pub fn new(field: Option<Field>, parts: impl IntoIterator<Item = Part>) -> Self {
+        ConfigError {
+            field,
+            parts: parts.into_iter().collect(),
+        }
+    }
+
+    /// A problem with no field, in plain text.
+    pub fn plain(message: impl Into<String>) -> Self {
+        ConfigError::new(None, [Part::from(message.into())])
+    }
+
+    /// The message with each field called what `names` calls it.
+    pub fn message(&self, names: &dyn FieldNames) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Name(f) => out.push_str(names.name(*f)),
+                Part::Alias(f) => {
+                    if let Some(alias) = names.alias(*f) {
+                        out.push_str(" (");
+                        out.push_str(alias);
+                        out.push(')');
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// In the client's own words ([`OwnWords`]).
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message(&OwnWords))
     }
 }
 
