@@ -11,7 +11,7 @@ use tracing::debug;
 
 use super::config::{parse_domain, ClientConfig};
 use super::credentials::{parse_private_key, Credentials, Secret, SigningAlg};
-use super::error::{ApiError, ApiErrorKind, ConfigError, Field, Part};
+use super::error::{ApiError, ApiErrorKind, ConfigError, Field, Message};
 use super::hints::{api_error, token_error, Caller};
 use super::jwt::client_assertion;
 use super::redact::Redactor;
@@ -74,7 +74,10 @@ impl std::fmt::Debug for Client {
 
 /// A credential that is present but holds only blanks.
 fn is_empty(field: Field) -> ConfigError {
-    ConfigError::new(Some(field), [Part::Name(field), " is empty".into()])
+    ConfigError::new(
+        Some(field),
+        Message::default().name(field).text(" is empty"),
+    )
 }
 
 impl Client {

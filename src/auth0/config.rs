@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use super::credentials::Credentials;
-use super::error::{ConfigError, Field, Part};
+use super::error::{ConfigError, Field, Message};
 use super::proxy::ProxyEnv;
 
 /// Everything [`super::Client::new`] needs. Nothing here is validated until then.
@@ -93,22 +93,23 @@ pub(crate) struct Endpoint {
 }
 
 pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
-    let err = |why: &str| {
+    let err_with = |why: Message| {
+        let mut message = Message::default()
+            .text("invalid ")
+            .name(Field::Domain)
+            .text(format!(" {:?}", redacted(domain)))
+            .alias(Field::Domain)
+            .text(": ");
+        message.extend(why);
         ConfigError::new(
             Some(Field::Domain),
-            [
-                "invalid ".into(),
-                Part::Name(Field::Domain),
-                format!(" {:?}", redacted(domain)).into(),
-                Part::Alias(Field::Domain),
-                format!(
-                    ": {why}. Use the tenant host such as \"my-tenant.eu.auth0.com\" or \
-                     \"https://my-tenant.eu.auth0.com\""
-                )
-                .into(),
-            ],
+            message.text(
+                ". Use the tenant host such as \"my-tenant.eu.auth0.com\" or \
+                 \"https://my-tenant.eu.auth0.com\"",
+            ),
         )
     };
+    let err = |why: &str| err_with(why.to_string().into());
     let trimmed = domain.trim();
     if trimmed.is_empty() {
         return Err(err("it is empty"));
@@ -132,9 +133,14 @@ pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(err(
-            "it must not contain a user name or password (user:password@); credentials go in \
-             client_id and client_secret or api_token",
+        return Err(err_with(
+            Message::default()
+                .text("it must not contain a user name or password (user:password@); credentials go in ")
+                .name(Field::ClientId)
+                .text(" and ")
+                .name(Field::ClientSecret)
+                .text(" or ")
+                .name(Field::ApiToken),
         ));
     }
     if url.path() != "/" && !url.path().is_empty() {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use base64::Engine;
 use ring::signature::RsaKeyPair;
 
-use super::error::{named, ConfigError, Field, Part};
+use super::error::{ConfigError, Field, Message};
 
 /// A secret string. Prints as `***` in `Debug` and `Display` so it cannot end up in a log
 /// line or an error message by accident; [`Secret::expose`] is the one way to read it.
@@ -88,12 +88,13 @@ impl FromStr for SigningAlg {
             "PS256" => Ok(SigningAlg::PS256),
             _ => Err(ConfigError::new(
                 Some(Field::SigningAlg),
-                [
-                    "unsupported ".into(),
-                    Part::Name(Field::SigningAlg),
-                    Part::Alias(Field::SigningAlg),
-                    format!(": Auth0 accepts {}", SigningAlg::ACCEPTED.join(", ")).into(),
-                ],
+                Message::default()
+                    .text("unsupported ")
+                    .named(Field::SigningAlg)
+                    .text(format!(
+                        ": Auth0 accepts {}",
+                        SigningAlg::ACCEPTED.join(", ")
+                    )),
             )),
         }
     }
@@ -167,13 +168,14 @@ impl Credentials {
             }
             (Some(_), None, None) => Err(ConfigError::new(
                 Some(Field::ClientSecret),
-                [Part::Name(Field::ClientId), " is set but neither ".into()]
-                    .into_iter()
-                    .chain(named(Field::ClientSecret))
-                    .chain([" nor ".into()])
-                    .chain(named(Field::PrivateKey))
-                    .chain([" is; set one of them, or use ".into()])
-                    .chain(named(Field::ApiToken)),
+                Message::default()
+                    .name(Field::ClientId)
+                    .text(" is set but neither ")
+                    .named(Field::ClientSecret)
+                    .text(" nor ")
+                    .named(Field::PrivateKey)
+                    .text(" is; set one of them, or use ")
+                    .named(Field::ApiToken),
             )),
             (None, secret, key) if secret.is_some() || key.is_some() => {
                 let which = if secret.is_some() {
@@ -183,27 +185,30 @@ impl Credentials {
                 };
                 Err(ConfigError::new(
                     Some(Field::ClientId),
-                    [Part::Name(which), " is set but ".into()]
-                        .into_iter()
-                        .chain(named(Field::ClientId))
-                        .chain([" is missing; set the client ID of the Machine to Machine \
-                                application"
-                            .into()]),
+                    Message::default()
+                        .name(which)
+                        .text(" is set but ")
+                        .named(Field::ClientId)
+                        .text(
+                            " is missing; set the client ID of the Machine to Machine application",
+                        ),
                 ))
             }
             _ => Err(ConfigError::new(
                 None,
-                ["no Auth0 credentials configured: set ".into()]
-                    .into_iter()
-                    .chain(named(Field::ApiToken))
-                    .chain([", or ".into()])
-                    .chain(named(Field::ClientId))
-                    .chain([" with ".into()])
-                    .chain(named(Field::ClientSecret))
-                    .chain([", or ".into(), Part::Name(Field::ClientId), " with ".into()])
-                    .chain(named(Field::PrivateKey))
-                    .chain([" and ".into()])
-                    .chain(named(Field::SigningAlg)),
+                Message::default()
+                    .text("no Auth0 credentials configured: set ")
+                    .named(Field::ApiToken)
+                    .text(", or ")
+                    .named(Field::ClientId)
+                    .text(" with ")
+                    .named(Field::ClientSecret)
+                    .text(", or ")
+                    .name(Field::ClientId)
+                    .text(" with ")
+                    .named(Field::PrivateKey)
+                    .text(" and ")
+                    .named(Field::SigningAlg),
             )),
         }
     }
@@ -216,9 +221,10 @@ fn no_control_characters(value: &str, field: Field) -> Result<(), ConfigError> {
     if has_control_characters(value) {
         return Err(ConfigError::new(
             Some(field),
-            named(field)
-                .into_iter()
-                .chain([" ".into(), CONTROL_CHARACTERS.into()]),
+            Message::default()
+                .named(field)
+                .text(" ")
+                .text(CONTROL_CHARACTERS),
         ));
     }
     Ok(())
@@ -237,11 +243,10 @@ pub const CONTROL_CHARACTERS: &str = "contains a line break or another control c
 fn key_error(why: &str) -> ConfigError {
     ConfigError::new(
         Some(Field::PrivateKey),
-        named(Field::PrivateKey).into_iter().chain([format!(
+        Message::default().named(Field::PrivateKey).text(format!(
             " is not usable: {why}. Expected an unencrypted RSA private key (2048 to 8192 bits) \
              in PEM, either \"BEGIN PRIVATE KEY\" (PKCS#8) or \"BEGIN RSA PRIVATE KEY\" (PKCS#1)"
-        )
-        .into()]),
+        )),
     )
 }
 

@@ -42,6 +42,6 @@ mod transport;
 pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};
 pub use credentials::{Credentials, Secret, SigningAlg};
-pub use error::{ApiError, ApiErrorKind, ConfigError, Field, FieldNames};
+pub use error::{ApiError, ApiErrorKind, ConfigError, Field, FieldNames, Message};
 pub use proxy::ProxyEnv;
 pub use settings::{CookieMode, Lifetime, Minutes, PerLifetime, SessionSettings, SessionUpdate};

@@ -16,7 +16,7 @@ use tracing::{debug, trace};
 use super::ca_bundle::extra_roots;
 use super::config::{default_user_agent, Endpoint, RetryPolicy};
 use super::credentials::Secret;
-use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError, Field, Part};
+use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError, Field, Message};
 use super::proxy::{route, Proxy, ProxyEnv, Route};
 use super::redact::Redactor;
 use super::retry::{human, now_unix, rate_limit_wait, Budget, Exhausted};
@@ -228,11 +228,10 @@ impl Transport {
         let target = reqwest::Url::parse(&endpoint.base).map_err(|e| {
             ConfigError::new(
                 Some(Field::Domain),
-                [
-                    "invalid ".into(),
-                    Part::Name(Field::Domain),
-                    format!(": {e}").into(),
-                ],
+                Message::default()
+                    .text("invalid ")
+                    .name(Field::Domain)
+                    .text(format!(": {e}")),
             )
         })?;
         let route = route(proxy_env, &target)?;
