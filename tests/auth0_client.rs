@@ -13,6 +13,7 @@ use tfauth0::auth0::{
     ApiErrorKind, Client, ClientConfig, CookieMode, Credentials, Lifetime, Minutes, ProxyEnv,
     RetryPolicy, Secret, SessionSettings, SessionUpdate, SigningAlg,
 };
+use tfauth0::provider::provider_config::SettingNames;
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
 const TOKEN: &str = "/oauth/token";
@@ -333,7 +334,7 @@ async fn static_token_401_says_to_use_client_credentials() {
     let e = c.read_session_settings().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Unauthorized);
     assert_eq!(e.status, Some(401));
-    let text = e.to_string();
+    let text = e.text(&SettingNames);
     assert!(
         text.contains("api_token is expired or invalid; use client credentials"),
         "{text}"
@@ -375,7 +376,7 @@ async fn wrong_client_secret_is_a_token_endpoint_error() {
     assert_eq!(e.kind, ApiErrorKind::TokenEndpoint);
     assert_eq!(e.path, TOKEN);
     assert!(e.error_code.is_some(), "{e:?}");
-    let text = e.to_string();
+    let text = e.text(&SettingNames);
     assert_eq!(
         text,
         format!(
@@ -868,7 +869,7 @@ fn plain_http_to_a_remote_host_is_refused() {
         Credentials::ApiToken(Secret::new(API_TOKEN)),
     ))
     .unwrap_err();
-    assert_eq!(e.attribute, Some("domain"));
+    assert_eq!(e.field, Some(tfauth0::auth0::Field::Domain));
     assert!(e.to_string().contains("http://example.invalid"), "{e}");
 }
 

@@ -40,19 +40,16 @@ fn extra_roots_from(
     let mut certs = Vec::new();
     for f in files {
         let pem = std::fs::read(&f).map_err(|e| {
-            ConfigError::new(
-                None,
-                format!(
-                    "cannot read CA bundle {} (SSL_CERT_FILE/SSL_CERT_DIR): {e}",
-                    f.display()
-                ),
-            )
+            ConfigError::plain(format!(
+                "cannot read CA bundle {} (SSL_CERT_FILE/SSL_CERT_DIR): {e}",
+                f.display()
+            ))
         })?;
         let bundle = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            ConfigError::new(
-                None,
-                format!("CA bundle {} is not PEM certificates: {e}", f.display()),
-            )
+            ConfigError::plain(format!(
+                "CA bundle {} is not PEM certificates: {e}",
+                f.display()
+            ))
         })?;
         certs.extend(bundle);
     }
@@ -77,6 +74,6 @@ mod tests {
         assert_eq!(certs.len(), 5);
         assert!(extra_roots_from(None, None).unwrap().is_empty());
         let e = extra_roots_from(Some(dir.path().join("missing.pem").into()), None).unwrap_err();
-        assert!(e.message.contains("SSL_CERT_FILE"), "{e}");
+        assert!(e.to_string().contains("SSL_CERT_FILE"), "{e}");
     }
 }

@@ -11,7 +11,7 @@ use tracing::debug;
 
 use super::config::{parse_domain, ClientConfig};
 use super::credentials::{parse_private_key, Credentials, Secret, SigningAlg};
-use super::error::{ApiError, ApiErrorKind, ConfigError};
+use super::error::{ApiError, ApiErrorKind, ConfigError, Field, Message};
 use super::hints::{api_error, token_error, Caller};
 use super::jwt::client_assertion;
 use super::redact::Redactor;
@@ -72,6 +72,14 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// A credential that is present but holds only blanks.
+fn is_empty(field: Field) -> ConfigError {
+    ConfigError::new(
+        Some(field),
+        Message::default().name(field).text(" is empty"),
+    )
+}
+
 impl Client {
     /// Validates the config and builds the client. Makes no network request; the first
     /// token is fetched by the first API call.
@@ -89,7 +97,7 @@ impl Client {
         let auth = match cfg.credentials {
             Credentials::ApiToken(t) => {
                 if t.expose().trim().is_empty() {
-                    return Err(ConfigError::new(Some("api_token"), "api_token is empty"));
+                    return Err(is_empty(Field::ApiToken));
                 }
                 Auth::Static(t)
             }
@@ -112,7 +120,7 @@ impl Client {
         };
         if let Some(id) = auth.client_id() {
             if id.trim().is_empty() {
-                return Err(ConfigError::new(Some("client_id"), "client_id is empty"));
+                return Err(is_empty(Field::ClientId));
             }
         }
         let audience = match cfg.audience.as_deref().map(str::trim) {
@@ -448,6 +456,6 @@ mod tests {
             signing_alg: SigningAlg::RS256,
         }))
         .unwrap_err();
-        assert_eq!(e.attribute, Some("client_assertion_private_key"));
+        assert_eq!(e.field, Some(Field::PrivateKey));
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use super::credentials::Credentials;
-use super::error::ConfigError;
+use super::error::{ConfigError, Field, Message};
 use super::proxy::ProxyEnv;
 
 /// Everything [`super::Client::new`] needs. Nothing here is validated until then.
@@ -93,16 +93,23 @@ pub(crate) struct Endpoint {
 }
 
 pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
-    let err = |why: &str| {
+    let err_with = |why: Message| {
+        let mut message = Message::default()
+            .text("invalid ")
+            .name(Field::Domain)
+            .text(format!(" {:?}", redacted(domain)))
+            .alias(Field::Domain)
+            .text(": ");
+        message.extend(why);
         ConfigError::new(
-            Some("domain"),
-            format!(
-                "invalid domain {:?} (AUTH0_DOMAIN): {why}. Use the tenant host such as \
-                 \"my-tenant.eu.auth0.com\" or \"https://my-tenant.eu.auth0.com\"",
-                redacted(domain)
+            Some(Field::Domain),
+            message.text(
+                ". Use the tenant host such as \"my-tenant.eu.auth0.com\" or \
+                 \"https://my-tenant.eu.auth0.com\"",
             ),
         )
     };
+    let err = |why: &str| err_with(why.to_string().into());
     let trimmed = domain.trim();
     if trimmed.is_empty() {
         return Err(err("it is empty"));
@@ -126,9 +133,14 @@ pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(err(
-            "it must not contain a user name or password (user:password@); credentials go in \
-             client_id and client_secret or api_token",
+        return Err(err_with(
+            Message::default()
+                .text("it must not contain a user name or password (user:password@); credentials go in ")
+                .name(Field::ClientId)
+                .text(" and ")
+                .name(Field::ClientSecret)
+                .text(" or ")
+                .name(Field::ApiToken),
         ));
     }
     if url.path() != "/" && !url.path().is_empty() {
@@ -257,9 +269,9 @@ mod tests {
         assert_eq!(ok("http://[::1]:8080").domain_id, "[::1]:8080");
         assert_eq!(ok("http://localhost:3000").base, "http://localhost:3000");
         let e = parse_domain("http://example.invalid").unwrap_err();
-        assert_eq!(e.attribute, Some("domain"));
-        assert!(e.message.contains("\"http://example.invalid\""), "{e}");
-        assert!(e.message.contains("only allowed for loopback"), "{e}");
+        assert_eq!(e.field, Some(Field::Domain));
+        assert!(e.to_string().contains("\"http://example.invalid\""), "{e}");
+        assert!(e.to_string().contains("only allowed for loopback"), "{e}");
         assert!(parse_domain("http://10.0.0.1").is_err());
         assert!(parse_domain("http://localhost.example.com").is_err());
     }
@@ -278,11 +290,11 @@ mod tests {
             "https://",
         ] {
             let e = parse_domain(d).expect_err(d);
-            assert!(e.message.contains("invalid domain"), "{d}: {e}");
+            assert!(e.to_string().contains("invalid domain"), "{d}: {e}");
         }
         assert!(parse_domain("tenant.auth0.com/api")
             .unwrap_err()
-            .message
+            .to_string()
             .contains("path"));
     }
 }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use base64::Engine;
 use ring::signature::RsaKeyPair;
 
-use super::error::ConfigError;
+use super::error::{ConfigError, Field, Message};
 
 /// A secret string. Prints as `***` in `Debug` and `Display` so it cannot end up in a log
 /// line or an error message by accident; [`Secret::expose`] is the one way to read it.
@@ -87,12 +87,14 @@ impl FromStr for SigningAlg {
             "RS384" => Ok(SigningAlg::RS384),
             "PS256" => Ok(SigningAlg::PS256),
             _ => Err(ConfigError::new(
-                Some("client_assertion_signing_alg"),
-                format!(
-                    "unsupported client_assertion_signing_alg \
-                     (AUTH0_CLIENT_ASSERTION_SIGNING_ALG): Auth0 accepts {}",
-                    SigningAlg::ACCEPTED.join(", ")
-                ),
+                Some(Field::SigningAlg),
+                Message::default()
+                    .text("unsupported ")
+                    .named(Field::SigningAlg)
+                    .text(format!(
+                        ": Auth0 accepts {}",
+                        SigningAlg::ACCEPTED.join(", ")
+                    )),
             )),
         }
     }
@@ -134,16 +136,16 @@ impl Credentials {
     ) -> Result<Credentials, ConfigError> {
         if let Some(token) = present(api_token) {
             let token = token.trim().to_string();
-            no_control_characters(&token, "api_token", "AUTH0_API_TOKEN")?;
+            no_control_characters(&token, Field::ApiToken)?;
             return Ok(Credentials::ApiToken(Secret(token)));
         }
         let client_id = present(client_id).map(|s| s.trim().to_string());
         let client_secret = present(client_secret);
         if let Some(id) = &client_id {
-            no_control_characters(id, "client_id", "AUTH0_CLIENT_ID")?;
+            no_control_characters(id, Field::ClientId)?;
         }
         if let Some(secret) = &client_secret {
-            no_control_characters(secret, "client_secret", "AUTH0_CLIENT_SECRET")?;
+            no_control_characters(secret, Field::ClientSecret)?;
         }
         let private_key = present(private_key);
         match (client_id, client_secret, private_key) {
@@ -165,31 +167,48 @@ impl Credentials {
                 })
             }
             (Some(_), None, None) => Err(ConfigError::new(
-                Some("client_secret"),
-                "client_id is set but neither client_secret (AUTH0_CLIENT_SECRET) nor \
-                 client_assertion_private_key (AUTH0_CLIENT_ASSERTION_PRIVATE_KEY) is; set one \
-                 of them, or use api_token (AUTH0_API_TOKEN)",
+                Some(Field::ClientSecret),
+                Message::default()
+                    .name(Field::ClientId)
+                    .text(" is set but neither ")
+                    .named(Field::ClientSecret)
+                    .text(" nor ")
+                    .named(Field::PrivateKey)
+                    .text(" is; set one of them, or use ")
+                    .named(Field::ApiToken),
             )),
             (None, secret, key) if secret.is_some() || key.is_some() => {
                 let which = if secret.is_some() {
-                    "client_secret"
+                    Field::ClientSecret
                 } else {
-                    "client_assertion_private_key"
+                    Field::PrivateKey
                 };
                 Err(ConfigError::new(
-                    Some("client_id"),
-                    format!(
-                        "{which} is set but client_id (AUTH0_CLIENT_ID) is missing; set the \
-                         client ID of the Machine to Machine application"
-                    ),
+                    Some(Field::ClientId),
+                    Message::default()
+                        .name(which)
+                        .text(" is set but ")
+                        .named(Field::ClientId)
+                        .text(
+                            " is missing; set the client ID of the Machine to Machine application",
+                        ),
                 ))
             }
             _ => Err(ConfigError::new(
                 None,
-                "no Auth0 credentials configured: set api_token (AUTH0_API_TOKEN), or client_id \
-                 (AUTH0_CLIENT_ID) with client_secret (AUTH0_CLIENT_SECRET), or client_id with \
-                 client_assertion_private_key (AUTH0_CLIENT_ASSERTION_PRIVATE_KEY) and \
-                 client_assertion_signing_alg (AUTH0_CLIENT_ASSERTION_SIGNING_ALG)",
+                Message::default()
+                    .text("no Auth0 credentials configured: set ")
+                    .named(Field::ApiToken)
+                    .text(", or ")
+                    .named(Field::ClientId)
+                    .text(" with ")
+                    .named(Field::ClientSecret)
+                    .text(", or ")
+                    .name(Field::ClientId)
+                    .text(" with ")
+                    .named(Field::PrivateKey)
+                    .text(" and ")
+                    .named(Field::SigningAlg),
             )),
         }
     }
@@ -198,32 +217,36 @@ impl Credentials {
 /// Refuses a credential with a line break or another control character inside: an HTTP
 /// header (or form field) cannot carry it, and it is always a copy-paste slip. The value
 /// itself is never shown.
-pub fn no_control_characters(
-    value: &str,
-    attribute: &'static str,
-    env: &str,
-) -> Result<(), ConfigError> {
-    if value.chars().any(char::is_control) {
+fn no_control_characters(value: &str, field: Field) -> Result<(), ConfigError> {
+    if has_control_characters(value) {
         return Err(ConfigError::new(
-            Some(attribute),
-            format!(
-                "{attribute} ({env}) contains a line break or another control character, which \
-                 cannot be sent to Auth0 (often a newline left by copy and paste or by file(); \
-                 wrap it in trimspace() or remove the character)"
-            ),
+            Some(field),
+            Message::default()
+                .named(field)
+                .text(" ")
+                .text(CONTROL_CHARACTERS),
         ));
     }
     Ok(())
 }
 
+/// Whether a value holds a character no credential can: see [`CONTROL_CHARACTERS`].
+pub fn has_control_characters(value: &str) -> bool {
+    value.chars().any(char::is_control)
+}
+
+/// What is wrong with a value [`has_control_characters`] finds, after the setting's name.
+pub const CONTROL_CHARACTERS: &str = "contains a line break or another control character, \
+    which cannot be sent to Auth0 (often a newline left by copy and paste or by file(); wrap it \
+    in trimspace() or remove the character)";
+
 fn key_error(why: &str) -> ConfigError {
     ConfigError::new(
-        Some("client_assertion_private_key"),
-        format!(
-            "client_assertion_private_key (AUTH0_CLIENT_ASSERTION_PRIVATE_KEY) is not usable: \
-             {why}. Expected an unencrypted RSA private key (2048 to 8192 bits) in PEM, either \
-             \"BEGIN PRIVATE KEY\" (PKCS#8) or \"BEGIN RSA PRIVATE KEY\" (PKCS#1)"
-        ),
+        Some(Field::PrivateKey),
+        Message::default().named(Field::PrivateKey).text(format!(
+            " is not usable: {why}. Expected an unencrypted RSA private key (2048 to 8192 bits) \
+             in PEM, either \"BEGIN PRIVATE KEY\" (PKCS#8) or \"BEGIN RSA PRIVATE KEY\" (PKCS#1)"
+        )),
     )
 }
 
@@ -283,6 +306,7 @@ pub(crate) fn parse_private_key(pem: &str) -> Result<RsaKeyPair, ConfigError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::auth0::error::FieldNames;
     use aws_lc_rs::encoding::AsDer;
     use aws_lc_rs::rsa::KeySize;
 
@@ -381,42 +405,68 @@ pub(crate) mod tests {
         let junk =
             "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END PRIVATE KEY-----";
         let e = Credentials::from_parts(None, s("cid"), None, s(junk), None).unwrap_err();
-        assert_eq!(e.attribute, Some("client_assertion_private_key"));
-        assert!(!e.message.contains("c2VjcmV0"), "{e}");
+        assert_eq!(e.field, Some(Field::PrivateKey));
+        assert!(!e.to_string().contains("c2VjcmV0"), "{e}");
         let e = Credentials::from_parts(None, s("cid"), None, s("just text"), None).unwrap_err();
-        assert!(e.message.contains("BEGIN"), "{e}");
+        assert!(e.to_string().contains("BEGIN"), "{e}");
         let e =
             parse_private_key("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----")
                 .unwrap_err();
-        assert!(e.message.contains("only RSA"), "{e}");
+        assert!(e.to_string().contains("only RSA"), "{e}");
     }
 
     #[test]
     fn bad_alg_lists_accepted_values() {
         let e = Credentials::from_parts(None, s("cid"), None, Some(test_key_pem()), s("HS256"))
             .unwrap_err();
-        assert_eq!(e.attribute, Some("client_assertion_signing_alg"));
-        assert!(e.message.contains("RS256, RS384, PS256"), "{e}");
-        assert!(!e.message.contains("HS256"), "values are not repeated: {e}");
+        assert_eq!(e.field, Some(Field::SigningAlg));
+        assert!(e.to_string().contains("RS256, RS384, PS256"), "{e}");
+        assert!(
+            !e.to_string().contains("HS256"),
+            "values are not repeated: {e}"
+        );
     }
 
     #[test]
-    fn missing_pieces_name_the_attributes() {
+    fn missing_pieces_name_the_fields() {
         let e = Credentials::from_parts(None, None, None, None, None).unwrap_err();
-        for name in [
-            "api_token",
-            "AUTH0_API_TOKEN",
-            "client_id",
-            "client_secret",
-            "client_assertion_private_key",
+        for f in [
+            Field::ApiToken,
+            Field::ClientId,
+            Field::ClientSecret,
+            Field::PrivateKey,
+            Field::SigningAlg,
         ] {
-            assert!(e.message.contains(name), "{name}: {e}");
+            assert!(e.to_string().contains(f.as_str()), "{f:?}: {e}");
         }
         let e = Credentials::from_parts(None, s("cid"), None, None, None).unwrap_err();
-        assert!(e.message.contains("AUTH0_CLIENT_SECRET"), "{e}");
+        assert!(e.to_string().contains("client secret"), "{e}");
         let e = Credentials::from_parts(None, None, s("sec"), None, None).unwrap_err();
-        assert_eq!(e.attribute, Some("client_id"));
-        assert!(e.message.contains("AUTH0_CLIENT_ID"), "{e}");
-        assert!(!e.message.contains("sec\""), "{e}");
+        assert_eq!(e.field, Some(Field::ClientId));
+        assert!(e.to_string().contains("client ID"), "{e}");
+        assert!(!e.to_string().contains("sec\""), "{e}");
+    }
+
+    /// The caller's names go where the message names a field, its alias in parentheses.
+    #[test]
+    fn a_callers_names_replace_the_fields() {
+        struct Upper;
+        impl FieldNames for Upper {
+            fn name(&self, f: Field) -> &str {
+                match f {
+                    Field::ClientId => "ID",
+                    _ => "OTHER",
+                }
+            }
+            fn alias(&self, f: Field) -> Option<&str> {
+                (f == Field::ClientId).then_some("ENV_ID")
+            }
+        }
+        let e = Credentials::from_parts(None, None, s("sec"), None, None).unwrap_err();
+        assert_eq!(
+            e.message(&Upper),
+            "OTHER is set but ID (ENV_ID) is missing; set the client ID of the Machine to \
+             Machine application"
+        );
     }
 }

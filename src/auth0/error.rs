@@ -2,29 +2,182 @@
 //! I/O) and [`ApiError`] for failed calls. Both render as sentences a person can act on and
 //! never contain a secret (token, client secret, assertion or key).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-/// A provider setting is missing, contradictory or malformed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The Terraform attribute the problem is about, when there is one.
-    pub attribute: Option<&'static str>,
-    pub message: String,
+/// A setting of the client, in the client's own words. Whoever configures the client
+/// decides what its users call each one (see [`FieldNames`]); this layer never does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Domain,
+    ClientId,
+    ClientSecret,
+    ApiToken,
+    PrivateKey,
+    SigningAlg,
+    Audience,
 }
 
-impl ConfigError {
-    pub fn new(attribute: Option<&'static str>, message: impl Into<String>) -> Self {
-        ConfigError {
-            attribute,
-            message: message.into(),
+impl Field {
+    /// The client's own word for the field, for [`ConfigError`]'s `Display`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Domain => "domain",
+            Field::ClientId => "client ID",
+            Field::ClientSecret => "client secret",
+            Field::ApiToken => "API token",
+            Field::PrivateKey => "client assertion private key",
+            Field::SigningAlg => "client assertion signing algorithm",
+            Field::Audience => "audience",
         }
     }
 }
 
+/// What the users of a caller call each [`Field`]: its name, and optionally another place
+/// they may have set it (shown in parentheses after the name).
+pub trait FieldNames {
+    fn name(&self, field: Field) -> &str;
+    fn alias(&self, field: Field) -> Option<&str>;
+}
+
+/// The client's own words: [`Field::as_str`], no alias.
+pub struct OwnWords;
+
+impl FieldNames for OwnWords {
+    fn name(&self, field: Field) -> &str {
+        field.as_str()
+    }
+
+    fn alias(&self, _: Field) -> Option<&str> {
+        None
+    }
+}
+
+/// A piece of a [`Message`]: text, or a field its reader names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    Text(Cow<'static, str>),
+    /// The field's name.
+    Name(Field),
+    /// ` (alias)`, or ` (alias/alias)` for two fields, when they have aliases; else nothing.
+    Alias(Field, Option<Field>),
+}
+
+/// A sentence that may name fields of the client, built piece by piece; [`Message::render`]
+/// writes it with the reader's names for them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Message(Vec<Part>);
+
+impl Message {
+    pub(crate) fn text(mut self, text: impl Into<Cow<'static, str>>) -> Self {
+        self.0.push(Part::Text(text.into()));
+        self
+    }
+
+    /// The field's name.
+    pub(crate) fn name(mut self, field: Field) -> Self {
+        self.0.push(Part::Name(field));
+        self
+    }
+
+    /// The field's name followed by its alias: `name (alias)`.
+    pub(crate) fn named(mut self, field: Field) -> Self {
+        self.0.push(Part::Name(field));
+        self.0.push(Part::Alias(field, None));
+        self
+    }
+
+    /// The field's alias alone: ` (alias)`.
+    pub(crate) fn alias(mut self, field: Field) -> Self {
+        self.0.push(Part::Alias(field, None));
+        self
+    }
+
+    /// Two fields by name and alias: `one/two (alias/alias)`.
+    pub(crate) fn named_pair(mut self, one: Field, two: Field) -> Self {
+        self.0.push(Part::Name(one));
+        self.0.push(Part::Text(Cow::Borrowed("/")));
+        self.0.push(Part::Name(two));
+        self.0.push(Part::Alias(one, Some(two)));
+        self
+    }
+
+    /// Appends another message's pieces.
+    pub(crate) fn extend(&mut self, more: Message) {
+        self.0.extend(more.0);
+    }
+
+    /// The sentence with each field called what `names` calls it.
+    pub fn render(&self, names: &dyn FieldNames) -> String {
+        let mut out = String::new();
+        for part in &self.0 {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Name(f) => out.push_str(names.name(*f)),
+                Part::Alias(one, two) => {
+                    let aliases = match two {
+                        None => names.alias(*one).map(str::to_string),
+                        Some(two) => names
+                            .alias(*one)
+                            .zip(names.alias(*two))
+                            .map(|(a, b)| format!("{a}/{b}")),
+                    };
+                    if let Some(aliases) = aliases {
+                        out.push_str(" (");
+                        out.push_str(&aliases);
+                        out.push(')');
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl From<&'static str> for Message {
+    fn from(text: &'static str) -> Self {
+        Message::default().text(text)
+    }
+}
+
+impl From<String> for Message {
+    fn from(text: String) -> Self {
+        Message::default().text(text)
+    }
+}
+
+/// A setting is missing, contradictory or malformed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The field the problem is about, when there is one.
+    pub field: Option<Field>,
+    message: Message,
+}
+
+impl ConfigError {
+    pub fn new(field: Option<Field>, message: impl Into<Message>) -> Self {
+        ConfigError {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with no field.
+    pub fn plain(message: impl Into<String>) -> Self {
+        ConfigError::new(None, message.into())
+    }
+
+    /// The message with each field called what `names` calls it.
+    pub fn message(&self, names: &dyn FieldNames) -> String {
+        self.message.render(names)
+    }
+}
+
+/// In the client's own words ([`OwnWords`]).
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message(&OwnWords))
     }
 }
 
@@ -68,7 +221,7 @@ pub struct ApiError {
     /// Auth0's `errorCode` (Management API) or OAuth `error` (token endpoint).
     pub error_code: Option<String>,
     /// What the person running Terraform can do about it.
-    pub hint: Option<String>,
+    pub hint: Option<Message>,
     /// HTTP method of the failed call, e.g. "PATCH".
     pub method: &'static str,
     /// Path of the failed call, e.g. "/api/v2/tenants/settings" (no query).
@@ -113,7 +266,7 @@ impl ApiError {
         self
     }
 
-    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<Message>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -135,8 +288,16 @@ impl ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ApiError {
+    /// The error as a sentence, its hint calling each field what `names` calls it.
+    pub fn text(&self, names: &dyn FieldNames) -> String {
+        let mut f = String::new();
+        self.write(&mut f, names)
+            .expect("writing to a String cannot fail");
+        f
+    }
+
+    fn write(&self, f: &mut impl fmt::Write, names: &dyn FieldNames) -> fmt::Result {
         write!(f, "{} {} {}", self.lead(), self.method, self.path)?;
         match (self.status, &self.error_code) {
             (Some(s), Some(c)) => write!(f, " ({s} {c})")?,
@@ -153,9 +314,16 @@ impl fmt::Display for ApiError {
             if !msg.ends_with(['.', '!', '?']) {
                 f.write_str(".")?;
             }
-            write!(f, " {hint}")?;
+            write!(f, " {}", hint.render(names))?;
         }
         Ok(())
+    }
+}
+
+/// In the client's own words ([`OwnWords`]).
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, &OwnWords)
     }
 }
 

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use super::credentials::SigningAlg;
-use super::error::{body_excerpt, ApiError, ApiErrorKind};
+use super::error::{body_excerpt, ApiError, ApiErrorKind, Field, Message};
 use super::token::{OAuthError, TOKEN_PATH};
 use super::transport::{method_str, Reply};
 
@@ -60,11 +60,11 @@ pub(crate) fn redirect_error(method: &'static str, path: &'static str, reply: &R
         ),
     )
     .with_status(status)
-    .with_hint(
-        "Set domain to the tenant's Auth0 domain (e.g. my-tenant.eu.auth0.com), which serves the \
-         token endpoint and the Management API directly; a custom domain or a proxy in between \
-         may redirect.",
-    )
+    .with_hint(Message::default().text("Set ").name(Field::Domain).text(
+        " to the tenant's Auth0 domain (e.g. my-tenant.eu.auth0.com), which serves the \
+                 token endpoint and the Management API directly; a custom domain or a proxy in \
+                 between may redirect.",
+    ))
 }
 
 /// A non-2xx Management API reply as an error with a hint. `refreshed`: the token was
@@ -97,22 +97,28 @@ pub(crate) fn api_error(
     } else {
         "update:tenant_settings"
     };
-    let (kind, hint): (ApiErrorKind, Option<String>) = match status {
+    let (kind, hint): (ApiErrorKind, Option<Message>) = match status {
         400 => {
             let hint = message.contains("maximum").then(|| {
                 "Use a smaller value: Auth0 limits session lifetimes (up to 8,760 h \
                  absolute; lower on self-service plans)."
-                    .to_string()
+                    .into()
             });
             (ApiErrorKind::BadRequest, hint)
         }
         401 if caller.client_id.is_none() => (
             ApiErrorKind::Unauthorized,
             Some(
-                "The api_token is expired or invalid; use client credentials (client_id with \
-                 client_secret or client_assertion_private_key) so the provider can refresh \
-                 tokens."
-                    .into(),
+                Message::default()
+                    .text("The ")
+                    .name(Field::ApiToken)
+                    .text(" is expired or invalid; use client credentials (")
+                    .name(Field::ClientId)
+                    .text(" with ")
+                    .name(Field::ClientSecret)
+                    .text(" or ")
+                    .name(Field::PrivateKey)
+                    .text(") so the provider can refresh tokens."),
             ),
         ),
         401 => {
@@ -121,12 +127,17 @@ pub(crate) fn api_error(
             }
             (
                 ApiErrorKind::Unauthorized,
-                Some(format!(
-                    "Check that audience is {} (the tenant's Management API identifier) and \
-                     that the application {} is authorized for it {DASHBOARD_M2M}.",
-                    caller.audience,
-                    caller.client_id.unwrap_or("")
-                )),
+                Some(
+                    Message::default()
+                        .text("Check that ")
+                        .name(Field::Audience)
+                        .text(format!(
+                            " is {} (the tenant's Management API identifier) and that the \
+                             application {} is authorized for it {DASHBOARD_M2M}.",
+                            caller.audience,
+                            caller.client_id.unwrap_or("")
+                        )),
+                ),
             )
         }
         403 => {
@@ -138,21 +149,30 @@ pub(crate) fn api_error(
             let hint = match caller.client_id {
                 Some(id) => {
                     format!("Grant the scope {scopes} to the application {id} {DASHBOARD_M2M}.")
+                        .into()
                 }
-                None => format!(
-                    "Issue a new api_token that includes the scope {scopes}, or use client \
-                     credentials of an application granted that scope."
-                ),
+                None => Message::default()
+                    .text("Issue a new ")
+                    .name(Field::ApiToken)
+                    .text(format!(
+                        " that includes the scope {scopes}, or use client credentials of an \
+                         application granted that scope."
+                    )),
             };
             (ApiErrorKind::Forbidden, Some(hint))
         }
         404 => (
             ApiErrorKind::NotFound,
-            Some(format!(
-                "Check that domain ({}) is the tenant's Auth0 domain such as \
-                 my-tenant.eu.auth0.com; custom domains do not serve the Management API.",
-                caller.domain_id
-            )),
+            Some(
+                Message::default()
+                    .text("Check that ")
+                    .name(Field::Domain)
+                    .text(format!(
+                        " ({}) is the tenant's Auth0 domain such as my-tenant.eu.auth0.com; \
+                         custom domains do not serve the Management API.",
+                        caller.domain_id
+                    )),
+            ),
         ),
         408 => (ApiErrorKind::Timeout, None),
         429 => (ApiErrorKind::RateLimited, None),
@@ -163,10 +183,15 @@ pub(crate) fn api_error(
         431 => (
             ApiErrorKind::Refused,
             Some(
-                "Auth0 found the request headers too large (HTTP 431). The Authorization header \
-                 carries the access token: if api_token (AUTH0_API_TOKEN) is set, check that it \
-                 holds one Management API token and nothing else."
-                    .into(),
+                Message::default()
+                    .text(
+                        "Auth0 found the request headers too large (HTTP 431). The Authorization \
+                         header carries the access token: if ",
+                    )
+                    .named(Field::ApiToken)
+                    .text(
+                        " is set, check that it holds one Management API token and nothing else.",
+                    ),
             ),
         ),
         _ => (ApiErrorKind::Refused, None),
@@ -202,33 +227,49 @@ pub(crate) fn token_error(reply: &Reply, caller: &Caller<'_>) -> ApiError {
         .unwrap_or_else(|| format!("unexpected answer, body starts with {}", reply.excerpt()));
     let client_id = caller.client_id.unwrap_or("");
     let credential_hint = match caller.key_alg {
-        Some(alg) => format!(
-            "Check client_id and client_assertion_private_key: the application {client_id} \
-             must have the matching public key registered for {alg} (Application > \
-             Credentials)."
-        ),
-        None => format!(
-            "Check client_id/client_secret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET): Auth0 did \
-             not accept them for the application {client_id}."
-        ),
+        Some(alg) => Message::default()
+            .text("Check ")
+            .name(Field::ClientId)
+            .text(" and ")
+            .name(Field::PrivateKey)
+            .text(format!(
+                ": the application {client_id} must have the matching public key registered \
+                 for {alg} (Application > Credentials)."
+            )),
+        None => Message::default()
+            .text("Check ")
+            .named_pair(Field::ClientId, Field::ClientSecret)
+            .text(format!(
+                ": Auth0 did not accept them for the application {client_id}."
+            )),
     };
     let desc = description.unwrap_or_default().to_ascii_lowercase();
     let hint = match code.as_deref() {
-        Some("access_denied") if desc.contains("not authorized to access") => Some(format!(
-            "Authorize the application {client_id} for the Auth0 Management API (audience \
-             {}) {DASHBOARD_M2M}.",
-            caller.audience
-        )),
-        Some("access_denied") if desc.contains("service not found") => Some(format!(
-            "Auth0 has no API with the audience {}; remove audience (AUTH0_AUDIENCE) to use \
-             the tenant's Management API.",
-            caller.audience
-        )),
+        Some("access_denied") if desc.contains("not authorized to access") => Some(
+            Message::default()
+                .text(format!(
+                    "Authorize the application {client_id} for the Auth0 Management API ("
+                ))
+                .name(Field::Audience)
+                .text(format!(" {}) {DASHBOARD_M2M}.", caller.audience)),
+        ),
+        Some("access_denied") if desc.contains("service not found") => Some(
+            Message::default()
+                .text(format!(
+                    "Auth0 has no API with the audience {}; remove ",
+                    caller.audience
+                ))
+                .named(Field::Audience)
+                .text(" to use the tenant's Management API."),
+        ),
         Some("access_denied") | Some("invalid_client") => Some(credential_hint),
-        Some("unauthorized_client") => Some(format!(
-            "Enable the Client Credentials grant for the application {client_id} (Application \
-             > Advanced Settings > Grant Types)."
-        )),
+        Some("unauthorized_client") => Some(
+            format!(
+                "Enable the Client Credentials grant for the application {client_id} \
+                 (Application > Advanced Settings > Grant Types)."
+            )
+            .into(),
+        ),
         _ if reply.status == 401 || reply.status == 403 => Some(credential_hint),
         _ => None,
     };
@@ -307,9 +348,7 @@ mod tests {
                 "{e}"
             );
             assert!(e
-                .hint
-                .as_deref()
-                .unwrap()
+                .to_string()
                 .contains("Set domain to the tenant's Auth0 domain"));
         }
         assert_eq!(token.message, settings.message);

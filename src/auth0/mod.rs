@@ -14,7 +14,8 @@
 //! - `jwt`: private key JWT client assertions (signed with ring),
 //! - [`config`]: [`ClientConfig`], [`RetryPolicy`] and the `domain` → base URL rules,
 //! - [`credentials`]: [`Credentials`], [`Secret`], [`SigningAlg`] and private key parsing,
-//! - [`error`]: [`ConfigError`] and [`ApiError`],
+//! - [`error`]: [`ConfigError`] (about a [`Field`] of the client, named by the caller) and
+//!   [`ApiError`],
 //! - `hints`: what a failed answer means: its [`ApiErrorKind`] and a hint to act on,
 //! - [`settings`]: the session settings model and its JSON mapping.
 //!
@@ -41,6 +42,6 @@ mod transport;
 pub use client::Client;
 pub use config::{ClientConfig, RetryPolicy};
 pub use credentials::{Credentials, Secret, SigningAlg};
-pub use error::{ApiError, ApiErrorKind, ConfigError};
+pub use error::{ApiError, ApiErrorKind, ConfigError, Field, FieldNames, Message};
 pub use proxy::ProxyEnv;
 pub use settings::{CookieMode, Lifetime, Minutes, PerLifetime, SessionSettings, SessionUpdate};

@@ -178,15 +178,12 @@ fn is_loopback(target: &Url) -> bool {
 fn parse_proxy(var: &EnvVar) -> Result<Proxy, ConfigError> {
     let value = var.value.trim();
     let err = |why: String| {
-        ConfigError::new(
-            None,
-            format!(
-                "{} ({:?}) is not a usable proxy: {why}. Set it to an http:// or https:// proxy \
+        ConfigError::plain(format!(
+            "{} ({:?}) is not a usable proxy: {why}. Set it to an http:// or https:// proxy \
                  URL such as http://proxy.example.com:3128, or list the tenant's host in NO_PROXY",
-                var.name,
-                redacted(value)
-            ),
-        )
+            var.name,
+            redacted(value)
+        ))
     };
     let url = match Url::parse(value) {
         Ok(u) if matches!(u.scheme(), "http" | "https" | "socks5") => u,

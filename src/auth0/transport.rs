@@ -16,7 +16,7 @@ use tracing::{debug, trace};
 use super::ca_bundle::extra_roots;
 use super::config::{default_user_agent, Endpoint, RetryPolicy};
 use super::credentials::Secret;
-use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError};
+use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError, Field, Message};
 use super::proxy::{route, Proxy, ProxyEnv, Route};
 use super::redact::Redactor;
 use super::retry::{human, now_unix, rate_limit_wait, Budget, Exhausted};
@@ -216,8 +216,7 @@ impl Transport {
         redactor: Arc<Redactor>,
     ) -> Result<Transport, ConfigError> {
         if request_timeout.is_zero() {
-            return Err(ConfigError::new(
-                None,
+            return Err(ConfigError::plain(
                 "request_timeout must be greater than zero",
             ));
         }
@@ -226,8 +225,15 @@ impl Transport {
         } else {
             user_agent
         };
-        let target = reqwest::Url::parse(&endpoint.base)
-            .map_err(|e| ConfigError::new(Some("domain"), format!("invalid domain: {e}")))?;
+        let target = reqwest::Url::parse(&endpoint.base).map_err(|e| {
+            ConfigError::new(
+                Some(Field::Domain),
+                Message::default()
+                    .text("invalid ")
+                    .name(Field::Domain)
+                    .text(format!(": {e}")),
+            )
+        })?;
         let route = route(proxy_env, &target)?;
         let mut builder = reqwest::Client::builder().use_rustls_tls();
         builder = match &route {
@@ -237,7 +243,7 @@ impl Transport {
                     redactor.add(&secret);
                 }
                 let via = reqwest::Proxy::all(proxy.url()).map_err(|_| {
-                    ConfigError::new(None, format!("{} is not a usable proxy URL", proxy.named()))
+                    ConfigError::plain(format!("{} is not a usable proxy URL", proxy.named()))
                 })?;
                 builder.proxy(via)
             }
@@ -261,9 +267,7 @@ impl Transport {
             // somewhere else, so report it instead.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| {
-                ConfigError::new(None, format!("could not set up the HTTPS client: {e}"))
-            })?;
+            .map_err(|e| ConfigError::plain(format!("could not set up the HTTPS client: {e}")))?;
         Ok(Transport {
             http,
             endpoint,

@@ -127,7 +127,7 @@ fn api_diag(e: &ApiError, credentials: Option<&str>) -> Diagnostic {
         ApiErrorKind::InvalidResponse => "Unreadable answer from Auth0".into(),
         ApiErrorKind::TokenEndpoint => "Could not get an Auth0 access token".into(),
     };
-    error(summary, e.to_string())
+    error(summary, e.text(&provider_config::SettingNames))
 }
 
 /// The error of a call stopped for `why`: `in_flight` when it had started (a PATCH may

@@ -261,6 +261,33 @@ pub fn setting(id: SettingId) -> &'static Setting {
         .expect("every setting has a row in SETTINGS")
 }
 
+/// The setting that gives the Auth0 client each of its fields.
+pub fn setting_of(field: auth0::Field) -> SettingId {
+    match field {
+        auth0::Field::Domain => SettingId::Domain,
+        auth0::Field::ClientId => SettingId::ClientId,
+        auth0::Field::ClientSecret => SettingId::ClientSecret,
+        auth0::Field::ApiToken => SettingId::ApiToken,
+        auth0::Field::PrivateKey => SettingId::ClientAssertionPrivateKey,
+        auth0::Field::SigningAlg => SettingId::ClientAssertionSigningAlg,
+        auth0::Field::Audience => SettingId::Audience,
+    }
+}
+
+/// The Auth0 client's fields as users know them: each setting's attribute, and its
+/// environment variable in parentheses.
+pub struct SettingNames;
+
+impl auth0::FieldNames for SettingNames {
+    fn name(&self, field: auth0::Field) -> &str {
+        setting(setting_of(field)).name
+    }
+
+    fn alias(&self, field: auth0::Field) -> Option<&str> {
+        Some(setting(setting_of(field)).env)
+    }
+}
+
 pub fn schema() -> BlockSchema {
     let attrs = SETTINGS
         .iter()
@@ -356,11 +383,16 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
         .filter(|s| matches!(s.kind, Kind::Text | Kind::Secret))
     {
         if let Some(v) = m.text(s.id) {
-            if let Err(e) = auth0::credentials::no_control_characters(v, s.name, s.env) {
+            if auth0::credentials::has_control_characters(v) {
                 diags.push(attr_error(
                     s.name,
                     format!("Invalid {}", s.name),
-                    e.to_string(),
+                    format!(
+                        "{} ({}) {}",
+                        s.name,
+                        s.env,
+                        auth0::credentials::CONTROL_CHARACTERS
+                    ),
                 ));
             }
         }
@@ -379,13 +411,17 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
             diags.push(attr_error(
                 "client_assertion_signing_alg",
                 "Invalid client_assertion_signing_alg",
-                e.to_string(),
+                e.message(&SettingNames),
             ));
         }
     }
     if let Some(domain) = m.text(SettingId::Domain) {
         if let Err(e) = auth0::config::parse_domain(domain) {
-            diags.push(attr_error("domain", "Invalid domain", e.to_string()));
+            diags.push(attr_error(
+                "domain",
+                "Invalid domain",
+                e.message(&SettingNames),
+            ));
         }
     }
     if let Some(key) = m.text(SettingId::ClientAssertionPrivateKey) {
@@ -393,7 +429,7 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
             diags.push(attr_error(
                 "client_assertion_private_key",
                 "Invalid client_assertion_private_key",
-                e.to_string(),
+                e.message(&SettingNames),
             ));
         }
     }
@@ -634,8 +670,8 @@ pub fn configure(
     };
     let endpoint = auth0::config::parse_domain(&domain).map_err(|e| {
         vec![match m.text(SettingId::Domain) {
-            Some(_) => attr_error("domain", "Invalid domain", e.to_string()),
-            None => error("Invalid AUTH0_DOMAIN", e.to_string()),
+            Some(_) => attr_error("domain", "Invalid domain", e.message(&SettingNames)),
+            None => error("Invalid AUTH0_DOMAIN", e.message(&SettingNames)),
         }]
     })?;
     if pending {
@@ -691,13 +727,7 @@ fn config_diag(
     found: &[(SettingId, Source)],
     ignored: &[SettingId],
 ) -> Diagnostic {
-    let in_config = |name: &str| {
-        SETTINGS
-            .iter()
-            .find(|s| s.name == name)
-            .is_some_and(|s| m.text(s.id).is_some())
-    };
-    let mut detail = e.to_string();
+    let mut detail = e.message(&SettingNames);
     if !found.is_empty() {
         detail.push_str(&format!(". Found: {}", sources::describe(found)));
     }
@@ -709,8 +739,10 @@ fn config_diag(
             vars.join(", ")
         ));
     }
-    match e.attribute {
-        Some(a) if in_config(a) => attr_error(a, "Invalid provider configuration", detail),
+    match e.field.map(setting_of) {
+        Some(id) if m.text(id).is_some() => {
+            attr_error(setting(id).name, "Invalid provider configuration", detail)
+        }
         _ => error("Invalid provider configuration", detail),
     }
 }
@@ -770,6 +802,43 @@ mod tests {
             .attrs
             .iter()
             .all(|a| a.description.contains("Env: `AUTH0_")));
+    }
+
+    /// Each field of the Auth0 client is one setting of the block, and none is shared.
+    #[test]
+    fn every_client_field_is_one_setting() {
+        use auth0::Field::*;
+        let fields = [
+            Domain,
+            ClientId,
+            ClientSecret,
+            ApiToken,
+            PrivateKey,
+            SigningAlg,
+            Audience,
+        ];
+        let ids: std::collections::HashSet<SettingId> =
+            fields.iter().map(|f| setting_of(*f)).collect();
+        assert_eq!(ids.len(), fields.len());
+    }
+
+    /// The client's errors read in the block's words: attribute, then variable.
+    #[test]
+    fn client_errors_name_attributes_and_variables() {
+        let e = Credentials::from_parts(None, None, None, None, None).unwrap_err();
+        assert_eq!(
+            e.message(&SettingNames),
+            "no Auth0 credentials configured: set api_token (AUTH0_API_TOKEN), or client_id \
+             (AUTH0_CLIENT_ID) with client_secret (AUTH0_CLIENT_SECRET), or client_id with \
+             client_assertion_private_key (AUTH0_CLIENT_ASSERTION_PRIVATE_KEY) and \
+             client_assertion_signing_alg (AUTH0_CLIENT_ASSERTION_SIGNING_ALG)"
+        );
+        let e = auth0::config::parse_domain("ftp://x.example").unwrap_err();
+        assert!(
+            e.message(&SettingNames)
+                .starts_with("invalid domain \"ftp://x.example\" (AUTH0_DOMAIN): only https://"),
+            "{e}"
+        );
     }
 
     #[test]
