@@ -44,7 +44,7 @@ fn main() {
         (
             "decode config (msgpack)",
             median_ns(15, 20_000, || {
-                black_box(codec::decode::<Value<SessionModel>>(Some(black_box(&dv))).unwrap());
+                black_box(codec::decode_value::<SessionModel>(Some(black_box(&dv))).unwrap());
             }),
         ),
         (

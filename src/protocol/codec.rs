@@ -5,8 +5,11 @@
 //! encoding Terraform sent ([`Number`]), because a plan must echo configured values
 //! bit for bit: `181/60` arrives as a 512-bit decimal string and must go back as one.
 
-use serde::de::{self, Deserializer, Visitor};
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use tf_provider::value::Value;
 
 use super::tfplugin6::DynamicValue;
 
@@ -31,6 +34,14 @@ pub fn decode<T: serde::de::DeserializeOwned>(dv: Option<&DynamicValue>) -> Resu
         _ => rmp_serde::from_slice(&NIL)
             .map_err(|e| CodecError(format!("unexpected null value: {e}"))),
     }
+}
+
+/// Decodes a value Terraform sent as a [`Value`]: known, null or unknown, read in one
+/// pass ([`TfValue`]). What the adapters use for every state, plan and configuration.
+pub fn decode_value<T: serde::de::DeserializeOwned>(
+    dv: Option<&DynamicValue>,
+) -> Result<Value<T>, CodecError> {
+    decode::<TfValue<T>>(dv).map(|v| v.0)
 }
 
 /// Decodes JSON (stored state handed to UpgradeResourceState, or a JSON DynamicValue)
@@ -117,6 +128,87 @@ impl Serialize for JsonTree {
                 map.end()
             }
         }
+    }
+}
+
+/// A [`Value`] read in one pass, for models' fields and whole values. tf-provider's own
+/// `Deserialize` for `Value` is `#[serde(untagged)]`: it copies the value (an object
+/// with all its keys) into a buffer and tries each variant in turn, formatting an error
+/// for every miss - most of the cost of decoding a configuration. This reads the msgpack
+/// marker once: nil is null, any extension is unknown (cty's unknown, refined or not),
+/// anything else is handed to `T` as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TfValue<T>(pub Value<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for TfValue<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TfValueVisitor(PhantomData))
+    }
+}
+
+struct TfValueVisitor<T>(PhantomData<T>);
+
+impl<T> TfValueVisitor<T> {
+    fn known<'de, D: Deserializer<'de>>(d: D) -> Result<TfValue<T>, D::Error>
+    where
+        T: Deserialize<'de>,
+    {
+        T::deserialize(d).map(|v| TfValue(Value::Value(v)))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for TfValueVisitor<T> {
+    type Value = TfValue<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value, null or unknown")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(TfValue(Value::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(TfValue(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        Self::known(d)
+    }
+    /// rmp_serde hands every msgpack extension to `deserialize_any` as a newtype struct.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        de::IgnoredAny::deserialize(d)?;
+        Ok(TfValue(Value::Unknown))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Self::known(v.into_deserializer())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::known(v.into_deserializer())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::known(v.into_deserializer())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Self::known(v.into_deserializer())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Self::known(v.into_deserializer())
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Self::known(de::value::BorrowedStrDeserializer::new(v))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Self::known(v.into_deserializer())
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Self::known(de::value::BytesDeserializer::new(v))
+    }
+    fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+        Self::known(de::value::BorrowedBytesDeserializer::new(v))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Self::known(de::value::SeqAccessDeserializer::new(seq))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Self::known(de::value::MapAccessDeserializer::new(map))
     }
 }
 
@@ -421,5 +513,57 @@ mod tests {
         // 181/60 as Terraform computes it: shown as its closest f64.
         let third = Number::Decimal(format!("3.01{}67", "6".repeat(60)), 181.0 / 60.0);
         assert_eq!(third.display(), "3.0166666666666666");
+    }
+
+    /// Every msgpack shape a field can hold, each read as `TfValue<T>` and as
+    /// tf-provider's untagged `Value<T>`: the one-pass reader must accept exactly what the
+    /// untagged one accepts, as the same value, for each type a model holds.
+    #[test]
+    fn one_pass_reads_what_the_untagged_reader_reads() {
+        let inputs: Vec<Vec<u8>> = vec![
+            vec![0xc0],                                                 // nil
+            vec![0xd4, 0x00, 0x00],                                     // unknown
+            vec![0xd5, 0x0c, 0x81, 0x01],                               // refined unknown
+            vec![0xc3],                                                 // true
+            vec![0x2a],                                                 // 42
+            vec![0xd0, 0x9c],                                           // -100
+            vec![0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], // u64::MAX
+            vec![0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0],                   // 1.5
+            vec![0xca, 0x3f, 0xc0, 0, 0],                               // 1.5 as f32
+            vec![0xa3, b'1', b'.', b'5'],                               // "1.5"
+            vec![0xa3, b'a', b'b', b'c'],                               // "abc"
+            vec![0xc4, 0x01, 0x41],                                     // bin
+            vec![0x91, 0x01],                                           // [1]
+            vec![0x81, 0xa1, b'n', 0x01],                               // {n: 1}
+        ];
+        fn agree<T>(bytes: &[u8])
+        where
+            T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+        {
+            let one_pass = decode_value::<T>(Some(&mp(bytes)));
+            let untagged = decode::<Value<T>>(Some(&mp(bytes)));
+            match (&one_pass, &untagged) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{bytes:02x?}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{bytes:02x?}: one pass {one_pass:?}, untagged {untagged:?}"),
+            }
+        }
+        for bytes in &inputs {
+            agree::<Number>(bytes);
+            agree::<String>(bytes);
+            agree::<bool>(bytes);
+            agree::<Obj>(bytes);
+        }
+        // The control: the inputs hold each outcome for each type.
+        let known = |f: fn(&[u8]) -> bool| inputs.iter().filter(|b| f(b)).count();
+        assert_eq!(
+            known(|b| matches!(decode_value::<Number>(Some(&mp(b))), Ok(Value::Value(_)))),
+            6
+        );
+        assert_eq!(known(|b| decode_value::<Number>(Some(&mp(b))).is_err()), 5);
+        assert_eq!(
+            known(|b| matches!(decode_value::<String>(Some(&mp(b))), Ok(Value::Unknown))),
+            2
+        );
     }
 }

@@ -15,6 +15,7 @@ use super::schema::{Attr, BlockSchema, Mode, Ty};
 use super::tenant_session::TYPE_NAME;
 use super::{Auth0Provider, CallKind};
 use crate::auth0::{PerLifetime, SessionSettings};
+use crate::protocol::codec::TfValue;
 use crate::protocol::tfplugin6::Diagnostic;
 
 /// The data source's state: the tenant's values, every lifetime in both spellings. Its
@@ -71,10 +72,12 @@ impl<'de> Deserialize<'de> for SessionDataModel {
                 let mut m = SessionDataModel::default();
                 while let Some(field) = map.next_key_seed(FieldSeed(DataField::parse))? {
                     match field {
-                        Field::Lifetime(l, s) => *m.lifetimes[l].get_mut(s) = map.next_value()?,
-                        Field::Own(DataField::Id) => m.id = map.next_value()?,
+                        Field::Lifetime(l, s) => {
+                            *m.lifetimes[l].get_mut(s) = map.next_value::<TfValue<_>>()?.0
+                        }
+                        Field::Own(DataField::Id) => m.id = map.next_value::<TfValue<_>>()?.0,
                         Field::Own(DataField::CookieMode) => {
-                            m.session_cookie_mode = map.next_value()?
+                            m.session_cookie_mode = map.next_value::<TfValue<_>>()?.0
                         }
                         Field::Unknown => {
                             map.next_value::<de::IgnoredAny>()?;

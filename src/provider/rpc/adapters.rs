@@ -100,7 +100,7 @@ fn decode<R: Resource>(
     what: &str,
     v: Option<&pb::DynamicValue>,
 ) -> Result<Value<R::Model>, Diagnostic> {
-    codec::decode::<Value<R::Model>>(v).map_err(|e| codec_diag(what, e))
+    codec::decode_value::<R::Model>(v).map_err(|e| codec_diag(what, e))
 }
 
 #[tonic::async_trait]
@@ -433,7 +433,7 @@ impl<D: DataSource> DataSourceRpc for D {
     }
 
     fn validate(&self, config: Option<&pb::DynamicValue>) -> Vec<Diagnostic> {
-        match codec::decode::<Value<D::Model>>(config) {
+        match codec::decode_value::<D::Model>(config) {
             Ok(_) => vec![],
             Err(e) => vec![codec_diag("data source configuration", e)],
         }
@@ -446,7 +446,7 @@ impl<D: DataSource> DataSourceRpc for D {
     ) -> pb::read_data_source::Response {
         let mut resp = pb::read_data_source::Response::default();
         let read = async {
-            let config = codec::decode::<Value<D::Model>>(req.config.as_ref())
+            let config = codec::decode_value::<D::Model>(req.config.as_ref())
                 .map_err(|e| codec_diag("data source configuration", e))?;
             let configured = p.configured()?;
             DataSource::read(self, p, &configured, config.as_option().unwrap_or_default()).await

@@ -126,7 +126,7 @@ impl Provider for Auth0Provider {
         req: Request<pb::validate_provider_config::Request>,
     ) -> R<pb::validate_provider_config::Response> {
         let req = req.into_inner();
-        let diagnostics = match codec::decode::<Value<ProviderModel>>(req.config.as_ref()) {
+        let diagnostics = match codec::decode_value::<ProviderModel>(req.config.as_ref()) {
             Ok(Value::Value(m)) => {
                 if let Value::Value(p) = &m.tenant_plan {
                     self.set_validated_plan(super::lifetimes::TenantPlan::parse(p));
@@ -144,7 +144,7 @@ impl Provider for Auth0Provider {
         req: Request<pb::configure_provider::Request>,
     ) -> R<pb::configure_provider::Response> {
         let req = req.into_inner();
-        let model = match codec::decode::<Value<ProviderModel>>(req.config.as_ref()) {
+        let model = match codec::decode_value::<ProviderModel>(req.config.as_ref()) {
             Ok(m) => m.as_option().unwrap_or_default(),
             Err(e) => {
                 return ok(pb::configure_provider::Response {

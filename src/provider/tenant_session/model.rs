@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::auth0::{CookieMode, Minutes, PerLifetime, SessionSettings};
-use crate::protocol::codec::{self, Number};
+use crate::protocol::codec::{self, Number, TfValue};
 use crate::protocol::diagnostics::error;
 use crate::protocol::tfplugin6::Diagnostic;
 use crate::provider::attributes::{
@@ -106,16 +106,18 @@ impl<'de> Deserialize<'de> for SessionModel {
                 let mut m = SessionModel::default();
                 while let Some(field) = map.next_key_seed(FieldSeed(SessionField::parse))? {
                     match field {
-                        Field::Lifetime(l, s) => *m.lifetimes[l].get_mut(s) = map.next_value()?,
-                        Field::Own(SessionField::Id) => m.id = map.next_value()?,
+                        Field::Lifetime(l, s) => {
+                            *m.lifetimes[l].get_mut(s) = map.next_value::<TfValue<_>>()?.0
+                        }
+                        Field::Own(SessionField::Id) => m.id = map.next_value::<TfValue<_>>()?.0,
                         Field::Own(SessionField::CookieMode) => {
-                            m.session_cookie_mode = map.next_value()?
+                            m.session_cookie_mode = map.next_value::<TfValue<_>>()?.0
                         }
                         Field::Own(SessionField::RestoreOnDestroy) => {
-                            m.restore_on_destroy = map.next_value()?
+                            m.restore_on_destroy = map.next_value::<TfValue<_>>()?.0
                         }
                         Field::Own(SessionField::OriginalSettings) => {
-                            m.original_settings = map.next_value()?
+                            m.original_settings = map.next_value::<TfValue<_>>()?.0
                         }
                         Field::Unknown => {
                             map.next_value::<de::IgnoredAny>()?;
