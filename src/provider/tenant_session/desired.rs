@@ -235,13 +235,14 @@ impl Desired {
     pub fn report(&self, plan: Option<TenantPlan>) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         for (l, w) in self.lifetimes.iter() {
-            let attr = self.attr(l);
             match w.reported() {
-                Wanted::Both { rule, .. } | Wanted::Invalid { rule, .. } => {
-                    diags.push(attr_error(attr, rule.summary.clone(), rule.detail.clone()))
-                }
+                Wanted::Both { rule, .. } | Wanted::Invalid { rule, .. } => diags.push(attr_error(
+                    self.attr(l),
+                    rule.summary.clone(),
+                    rule.detail.clone(),
+                )),
                 Wanted::Minutes { minutes, .. } => {
-                    let kind = pair(l).kind;
+                    let (attr, kind) = (self.attr(l), pair(l).kind);
                     if let Some(w) =
                         lifetimes::plan_limit_warning(attr, kind, *minutes, plan, self.echo)
                     {
