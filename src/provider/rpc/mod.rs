@@ -49,9 +49,9 @@ impl Auth0Provider {
 
     /// A provider serving these types (tests serve types of their own).
     #[cfg(test)]
-    pub(crate) fn with_types(types: Registry) -> Self {
+    pub(crate) fn with_types(env: Box<dyn Env + Send + Sync>, types: Registry) -> Self {
         Auth0Provider {
-            shared: Shared::default(),
+            shared: Shared::with_env(env),
             types,
         }
     }

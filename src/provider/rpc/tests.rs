@@ -11,7 +11,7 @@ use super::adapters::ResourceRpc;
 use super::Auth0Provider;
 use crate::protocol::codec;
 use crate::protocol::tfplugin6::{self as pb, provider_server::Provider, Diagnostic};
-use crate::provider::provider_config::Configured;
+use crate::provider::provider_config::{Configured, Env};
 use crate::provider::registry::Registry;
 use crate::provider::resource::{
     Applied, CreateRequest, DeleteRequest, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
@@ -90,11 +90,21 @@ impl Resource for Note {
     }
 }
 
+/// No environment: the caller's `AUTH0_*` variables change nothing here.
+struct NoEnv;
+
+impl Env for NoEnv {
+    fn get(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
 /// The provider serving the note beside the real types, configured for a tenant it never
 /// calls (nothing here reaches Auth0).
 async fn provider() -> Auth0Provider {
     let resources: Vec<Box<dyn ResourceRpc>> = vec![Box::new(TenantSession::new()), Box::new(Note)];
-    let p = Auth0Provider::with_types(Registry::of(resources, vec![Box::new(TenantSessionData)]));
+    let types = Registry::of(resources, vec![Box::new(TenantSessionData)]);
+    let p = Auth0Provider::with_types(Box::new(NoEnv), types);
     let cfg = serde_json::json!({
         "domain": "tenant.invalid", "client_id": "id", "client_secret": "secret",
     });
