@@ -60,6 +60,20 @@ fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A fresh claim token: unique among this process's plans and, with odds of 2^-64
+/// against, those of other processes whose tokens arrive in private state.
+///
+/// From std's hash keys, which the OS seeds once per thread with one `getrandom` call:
+/// aws-lc's random generator would spend ~20 ms seeding itself in every provider process
+/// Terraform starts (see `protocol::tls`).
+pub fn token() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    // Each RandomState takes the next key of the thread's sequence, so every call differs.
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+}
+
 /// This process's claims, in the directory of its parent.
 #[derive(Debug)]
 pub struct Claims {
@@ -87,7 +101,7 @@ impl Claims {
                 dir: OnceLock::new(),
                 parent: std::os::unix::process::parent_id(),
                 base: std::env::temp_dir().join(format!("tfauth0-claims-{uid}")),
-                me: super::tenancy::token(),
+                me: token(),
                 started,
             })
         }

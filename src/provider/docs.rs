@@ -14,8 +14,12 @@
 //! must not wrap them in one. Any other tag, a tag a page has no data for, or an empty
 //! file is an error, so a template never renders half-filled.
 
+use super::registry::Registry;
 use super::schema::{Attr, BlockSchema, Mode};
 use crate::protocol::tfplugin6::ResourceIdentitySchema;
+
+/// What a type's name starts with, and its page's name does not (tfplugindocs' rule).
+const TYPE_PREFIX: &str = "auth0_";
 
 /// One documentation page: where it is written, its template and what it documents.
 pub struct Page {
@@ -45,33 +49,38 @@ impl Page {
 /// `templates/guides/NAME.md.tmpl` renders to `docs/guides/NAME.md`, as tfplugindocs does.
 pub const GUIDES_DIR: &str = "templates/guides";
 
-/// Every page: the schema-backed ones, then each guide found under [`GUIDES_DIR`].
+/// Every page: the provider's, each type's (from the [`Registry`] the RPC layer serves),
+/// then each guide found under [`GUIDES_DIR`].
 pub fn pages(root: &std::path::Path) -> std::io::Result<Vec<Page>> {
-    let mut pages = vec![
+    let types = Registry::default();
+    let mut pages = vec![Page::with_schema(
+        "index.md",
+        "templates/index.md.tmpl",
+        super::provider_config::schema(),
+    )];
+    // Each type's pages, from the list the provider serves.
+    let page = |kind: &str, type_name: &str, schema: BlockSchema| {
+        let name = type_name.strip_prefix(TYPE_PREFIX).unwrap_or(type_name);
         Page::with_schema(
-            "index.md",
-            "templates/index.md.tmpl",
-            super::provider_config::schema(),
-        ),
-        Page {
-            identity: Some(super::tenant_session::identity_schema()),
-            ..Page::with_schema(
-                "resources/tenant_session.md",
-                "templates/resources/tenant_session.md.tmpl",
-                super::tenant_session::schema(),
-            )
-        },
-        Page::with_schema(
-            "data-sources/tenant_session.md",
-            "templates/data-sources/tenant_session.md.tmpl",
-            super::tenant_session_data_source::schema(),
-        ),
-        Page::with_schema(
-            "list-resources/tenant_session.md",
-            "templates/list-resources/tenant_session.md.tmpl",
-            super::tenant_session::list_schema(),
-        ),
-    ];
+            &format!("{kind}/{name}.md"),
+            &format!("templates/{kind}/{name}.md.tmpl"),
+            schema,
+        )
+    };
+    pages.extend(types.resources().map(|r| Page {
+        identity: r.identity_schema(),
+        ..page("resources", r.type_name(), r.schema())
+    }));
+    pages.extend(
+        types
+            .data_sources()
+            .map(|d| page("data-sources", d.type_name(), d.schema())),
+    );
+    pages.extend(
+        types
+            .resources()
+            .filter_map(|r| Some(page("list-resources", r.type_name(), r.list_schema()?))),
+    );
     let mut guides = Vec::new();
     match std::fs::read_dir(root.join(GUIDES_DIR)) {
         Ok(entries) => {

@@ -17,6 +17,9 @@
 //!   tenant in this process: that is the replacement of a `create_before_destroy`, and a
 //!   restore would overwrite what it just applied.
 //!
+//! The registry belongs to the resource that needs it (`TenantSession`), and keeps per
+//! tenant whatever that resource records as its originals (`O`).
+//!
 //! Two provider configurations on one tenant are two processes: their plans' claims also
 //! go to the files of [`super::claims`], shared by the provider processes of one
 //! Terraform process. Tenants are compared by [`tenant_key`], so `localhost`,
@@ -27,8 +30,8 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
 
+pub use super::claims::token;
 use super::claims::{self, Claims};
-use super::tenant_session::OriginalSettings;
 use crate::protocol::diagnostics::error;
 use crate::protocol::tfplugin6::Diagnostic;
 
@@ -88,10 +91,10 @@ impl Conflict {
     }
 }
 
-#[derive(Debug, Default)]
-struct Seen {
+#[derive(Debug)]
+struct Seen<O> {
     /// Originals recorded in the state of objects of this tenant.
-    originals: Option<OriginalSettings>,
+    originals: Option<O>,
     /// Tokens of the plans that would manage the tenant.
     claims: Vec<u64>,
     /// How many of those plans create a new object (not the second plan of a replace).
@@ -102,9 +105,22 @@ struct Seen {
     written: bool,
 }
 
-#[derive(Debug, Default)]
-pub struct Tenancy {
-    tenants: Mutex<HashMap<String, Seen>>,
+// Written out: a derive would ask `O: Default`.
+impl<O> Default for Seen<O> {
+    fn default() -> Self {
+        Seen {
+            originals: None,
+            claims: Vec::new(),
+            creates: 0,
+            restoring_destroys: 0,
+            written: false,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Tenancy<O> {
+    tenants: Mutex<HashMap<String, Seen<O>>>,
     /// Whether any apply ran in this process (so it is the apply phase: its destroys of
     /// deposed objects are planned after their replacements were created).
     applied: Mutex<bool>,
@@ -113,16 +129,23 @@ pub struct Tenancy {
     shared: Option<Claims>,
 }
 
-impl Tenancy {
+impl<O: Clone> Default for Tenancy<O> {
+    fn default() -> Self {
+        Tenancy::with_shared_claims(None)
+    }
+}
+
+impl<O: Clone> Tenancy<O> {
     /// The registry of a provider process, sharing its claims with its siblings.
-    pub fn with_shared_claims(shared: Option<Claims>) -> Tenancy {
+    pub fn with_shared_claims(shared: Option<Claims>) -> Tenancy<O> {
         Tenancy {
+            tenants: Mutex::new(HashMap::new()),
+            applied: Mutex::new(false),
             shared,
-            ..Tenancy::default()
         }
     }
 
-    fn with<T>(&self, tenant: &str, f: impl FnOnce(&mut Seen) -> T) -> T {
+    fn with<T>(&self, tenant: &str, f: impl FnOnce(&mut Seen<O>) -> T) -> T {
         let mut map = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
         f(map.entry(tenant_key(tenant)).or_default())
     }
@@ -132,7 +155,7 @@ impl Tenancy {
     }
 
     /// An object of `tenant` seen in state, with the originals it records.
-    pub fn saw_state(&self, tenant: &str, originals: Option<&OriginalSettings>) {
+    pub fn saw_state(&self, tenant: &str, originals: Option<&O>) {
         if let Some(o) = originals {
             self.with(tenant, |s| s.originals = Some(o.clone()));
         }
@@ -140,7 +163,7 @@ impl Tenancy {
 
     /// The originals recorded by an object of `tenant` seen in this process, for the
     /// object that replaces it.
-    pub fn inherited(&self, tenant: &str) -> Option<OriginalSettings> {
+    pub fn inherited(&self, tenant: &str) -> Option<O> {
         self.with(tenant, |s| s.originals.clone())
     }
 
@@ -195,7 +218,7 @@ impl Tenancy {
     }
 
     /// A create or update wrote `tenant`'s settings, recording `originals`.
-    pub fn wrote(&self, tenant: &str, originals: Option<&OriginalSettings>) {
+    pub fn wrote(&self, tenant: &str, originals: Option<&O>) {
         self.with(tenant, |s| {
             s.written = true;
             if let Some(o) = originals {
@@ -249,31 +272,20 @@ pub fn tenant_key(domain: &str) -> String {
     }
 }
 
-/// A fresh claim token: unique among this process's plans and, with odds of 2^-64
-/// against, those of other processes whose tokens arrive in private state.
-///
-/// From std's hash keys, which the OS seeds once per thread with one `getrandom` call:
-/// aws-lc's random generator would spend ~20 ms seeding itself in every provider process
-/// Terraform starts (see `protocol::tls`).
-pub fn token() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    // Each RandomState takes the next key of the thread's sequence, so every call differs.
-    std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// What the tests record as a tenant's originals.
+    type T = Tenancy<&'static str>;
+
     #[test]
     fn two_resources_on_one_tenant_conflict_in_either_order() {
-        let t = Tenancy::default();
+        let t = T::default();
         assert_eq!(t.claim("a.example", 1, false), Ok(()));
         assert_eq!(t.claim("b.example", 2, true), Ok(()), "another tenant");
         assert_eq!(t.claim("A.example", 3, true), Err(Conflict::TwoResources));
-        let t = Tenancy::default();
+        let t = T::default();
         assert_eq!(t.claim("a", 1, true), Ok(()));
         assert_eq!(t.claim("a", 2, true), Err(Conflict::TwoResources));
     }
@@ -304,35 +316,35 @@ mod tests {
             assert_ne!(tenant_key(a), tenant_key(b), "{a} and {b}");
         }
         // The in-process check compares keys.
-        let t = Tenancy::default();
+        let t = T::default();
         assert_eq!(t.claim("127.0.0.1:9", 1, true), Ok(()));
         assert_eq!(t.claim("localhost:9", 2, true), Err(Conflict::TwoResources));
     }
 
     #[test]
     fn the_two_plans_of_a_replace_share_a_token() {
-        let t = Tenancy::default();
+        let t = T::default();
         assert_eq!(t.claim("a", 1, false), Ok(()));
         assert_eq!(t.claim("a", 1, false), Ok(()));
     }
 
     #[test]
     fn restoring_destroy_beside_a_new_claim_conflicts_before_any_apply() {
-        let t = Tenancy::default();
+        let t = T::default();
         assert_eq!(t.plan_restoring_destroy("a"), Ok(()));
         assert_eq!(t.claim("a", 1, true), Err(Conflict::RestoreWhileTakenOver));
-        let t = Tenancy::default();
+        let t = T::default();
         assert_eq!(t.claim("a", 1, true), Ok(()));
         assert_eq!(
             t.plan_restoring_destroy("a"),
             Err(Conflict::RestoreWhileTakenOver)
         );
         // An object that stays (updated or unchanged) beside a leftover being destroyed.
-        let t = Tenancy::default();
+        let t = T::default();
         assert_eq!(t.claim("a", 1, false), Ok(()));
         assert_eq!(t.plan_restoring_destroy("a"), Ok(()));
         // In the apply phase, a deposed object's destroy is planned after its replacement.
-        let t = Tenancy::default();
+        let t = T::default();
         assert_eq!(t.claim("a", 1, true), Ok(()));
         t.applying();
         assert_eq!(t.plan_restoring_destroy("a"), Ok(()));
@@ -340,12 +352,9 @@ mod tests {
 
     #[test]
     fn originals_and_writes_are_per_tenant() {
-        let t = Tenancy::default();
+        let t = T::default();
         assert!(t.inherited("a").is_none());
-        let o = OriginalSettings {
-            minutes: crate::auth0::PerLifetime::from_fn(|l| l as u32 + 1),
-            session_cookie_mode: "persistent".into(),
-        };
+        let o = "the originals";
         t.saw_state("a", Some(&o));
         t.saw_state("a", None);
         assert_eq!(t.inherited("A"), Some(o));

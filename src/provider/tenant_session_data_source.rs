@@ -12,8 +12,8 @@ use super::attributes::{
 use super::provider_config::Configured;
 use super::resource::DataSource;
 use super::schema::{Attr, BlockSchema, Mode, Ty};
+use super::shared::{CallKind, Shared};
 use super::tenant_session::TYPE_NAME;
-use super::{Auth0Provider, CallKind};
 use crate::auth0::{PerLifetime, SessionSettings};
 use crate::protocol::codec::TfValue;
 use crate::protocol::tfplugin6::Diagnostic;
@@ -156,7 +156,7 @@ impl DataSource for TenantSessionData {
     /// One read of the configured tenant. The configuration has no arguments.
     async fn read(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         c: &Configured,
         _config: SessionDataModel,
     ) -> Result<SessionDataModel, Diagnostic> {

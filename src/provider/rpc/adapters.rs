@@ -10,9 +10,11 @@ use crate::protocol::codec::{self, CodecError};
 use crate::protocol::diagnostics::{error, path};
 use crate::protocol::tfplugin6::{self as pb, Diagnostic};
 use crate::provider::resource::{
-    CreateRequest, DataSource, DeleteRequest, PlanRequest, ReadRequest, Resource, UpdateRequest,
+    decode_private, encode_private, CreateRequest, DataSource, DeleteRequest, Identity, MoveFrom,
+    PlanRequest, ReadRequest, Resource, Unsupported, UpdateRequest,
 };
-use crate::provider::Auth0Provider;
+use crate::provider::schema::BlockSchema;
+use crate::provider::shared::Shared;
 
 pub(super) fn codec_diag(what: &str, e: CodecError) -> Diagnostic {
     error(
@@ -49,15 +51,17 @@ fn take<T>(r: Result<T, Diagnostic>, diagnostics: &mut Vec<Diagnostic>) -> Optio
 /// A resource type as the RPC layer drives it: one method per RPC, taking and giving
 /// protocol messages. Implemented once, for every [`Resource`].
 #[tonic::async_trait]
-pub(super) trait ResourceRpc: Send + Sync {
+pub(crate) trait ResourceRpc: Send + Sync {
     fn type_name(&self) -> &'static str;
-    fn schema(&self) -> pb::Schema;
-    fn identity_schema(&self) -> pb::ResourceIdentitySchema;
-    fn list_schema(&self) -> pb::Schema;
-    fn validate(&self, p: &Auth0Provider, config: Option<&pb::DynamicValue>) -> Vec<Diagnostic>;
+    fn schema(&self) -> BlockSchema;
+    /// `None` for a type without identity.
+    fn identity_schema(&self) -> Option<pb::ResourceIdentitySchema>;
+    /// `None` for a type `terraform query` cannot list.
+    fn list_schema(&self) -> Option<BlockSchema>;
+    fn validate(&self, p: &Shared, config: Option<&pb::DynamicValue>) -> Vec<Diagnostic>;
     fn upgrade(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::upgrade_resource_state::Request,
     ) -> pb::upgrade_resource_state::Response;
     fn upgrade_identity(
@@ -66,22 +70,22 @@ pub(super) trait ResourceRpc: Send + Sync {
     ) -> pb::upgrade_resource_identity::Response;
     async fn read(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::read_resource::Request,
     ) -> pb::read_resource::Response;
     fn plan(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::plan_resource_change::Request,
     ) -> pb::plan_resource_change::Response;
     async fn apply(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::apply_resource_change::Request,
     ) -> pb::apply_resource_change::Response;
     async fn import(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::import_resource_state::Request,
     ) -> pb::import_resource_state::Response;
     fn generate_config(
@@ -90,9 +94,13 @@ pub(super) trait ResourceRpc: Send + Sync {
     ) -> pb::generate_resource_config::Response;
     async fn list(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::list_resource::Request,
     ) -> Vec<pb::list_resource::Event>;
+    fn move_state(
+        &self,
+        req: pb::move_resource_state::Request,
+    ) -> pb::move_resource_state::Response;
 }
 
 /// The model of a resource's value, or the diagnostic of a value that is not one.
@@ -109,19 +117,19 @@ impl<R: Resource> ResourceRpc for R {
         R::TYPE_NAME
     }
 
-    fn schema(&self) -> pb::Schema {
-        Resource::schema(self).to_proto()
+    fn schema(&self) -> BlockSchema {
+        Resource::schema(self)
     }
 
-    fn identity_schema(&self) -> pb::ResourceIdentitySchema {
-        Resource::identity_schema(self)
+    fn identity_schema(&self) -> Option<pb::ResourceIdentitySchema> {
+        R::Identity::schema()
     }
 
-    fn list_schema(&self) -> pb::Schema {
-        Resource::list_schema(self).to_proto()
+    fn list_schema(&self) -> Option<BlockSchema> {
+        Resource::list_schema(self)
     }
 
-    fn validate(&self, p: &Auth0Provider, config: Option<&pb::DynamicValue>) -> Vec<Diagnostic> {
+    fn validate(&self, p: &Shared, config: Option<&pb::DynamicValue>) -> Vec<Diagnostic> {
         match decode::<R>("resource configuration", config) {
             Ok(Value::Value(cfg)) => Resource::validate(self, p, &cfg),
             Ok(_) => vec![],
@@ -131,7 +139,7 @@ impl<R: Resource> ResourceRpc for R {
 
     fn upgrade(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::upgrade_resource_state::Request,
     ) -> pb::upgrade_resource_state::Response {
         let mut resp = pb::upgrade_resource_state::Response::default();
@@ -148,10 +156,15 @@ impl<R: Resource> ResourceRpc for R {
         req: pb::upgrade_resource_identity::Request,
     ) -> pb::upgrade_resource_identity::Response {
         let mut resp = pb::upgrade_resource_identity::Response::default();
+        if R::Identity::schema().is_none() {
+            resp.diagnostics
+                .push(Unsupported::Identity.diagnostic(R::TYPE_NAME));
+            return resp;
+        }
         let json = req.raw_identity.map(|r| r.json).unwrap_or_default();
         let upgraded = codec::decode_json::<R::Identity>(&json)
             .map_err(|e| codec_diag("resource identity", e))
-            .and_then(|id| Resource::upgrade_identity(self, req.version, id));
+            .and_then(|id| R::Identity::upgrade(req.version, id));
         match upgraded {
             Ok(id) => {
                 resp.upgraded_identity = Some(pb::ResourceIdentityData {
@@ -165,7 +178,7 @@ impl<R: Resource> ResourceRpc for R {
 
     async fn read(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::read_resource::Request,
     ) -> pb::read_resource::Response {
         let mut resp = pb::read_resource::Response {
@@ -187,12 +200,12 @@ impl<R: Resource> ResourceRpc for R {
         };
         let read = ReadRequest {
             state,
-            private: req.private,
+            private: decode_private(&req.private),
         };
         let out = Resource::read(self, p, &configured, read).await;
         resp.diagnostics = out.diagnostics;
         if let Some(private) = out.private {
-            resp.private = private;
+            resp.private = encode_private(&private);
         }
         match out.state {
             Some(st) => {
@@ -209,7 +222,7 @@ impl<R: Resource> ResourceRpc for R {
 
     fn plan(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::plan_resource_change::Request,
     ) -> pb::plan_resource_change::Response {
         let mut resp = pb::plan_resource_change::Response {
@@ -227,10 +240,11 @@ impl<R: Resource> ResourceRpc for R {
             return resp;
         };
         let prior = prior.as_option();
+        let prior_private = decode_private(&req.prior_private);
         if proposed.is_null() {
             resp.planned_state = Some(codec::null());
             if let Some(prior) = &prior {
-                resp.diagnostics = self.plan_destroy(p, prior, &req.prior_private);
+                resp.diagnostics = self.plan_destroy(p, prior, &prior_private);
             }
             return resp;
         }
@@ -244,14 +258,14 @@ impl<R: Resource> ResourceRpc for R {
         let plan = PlanRequest {
             prior,
             config,
-            prior_private: req.prior_private,
-            planned_private: req.planned_private,
+            prior_private,
+            planned_private: decode_private(&req.planned_private),
         };
         let out = Resource::plan(self, p, plan);
         resp.diagnostics = out.diagnostics;
         resp.requires_replace = out.requires_replace.into_iter().map(path).collect();
         if let Some(private) = out.private {
-            resp.planned_private = private;
+            resp.planned_private = encode_private(&private);
         }
         if let Some(planned) = out.planned {
             resp.planned_identity = identity_data(self.identity(&planned));
@@ -262,11 +276,10 @@ impl<R: Resource> ResourceRpc for R {
 
     async fn apply(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::apply_resource_change::Request,
     ) -> pb::apply_resource_change::Response {
         let mut resp = pb::apply_resource_change::Response::default();
-        p.tenancy.applying();
         let decoded = (|| {
             Ok::<_, Diagnostic>((
                 decode::<R>("prior state", req.prior_state.as_ref())?,
@@ -282,7 +295,7 @@ impl<R: Resource> ResourceRpc for R {
             return resp;
         };
         let c = &configured;
-        let planned_private = req.planned_private;
+        let planned_private = decode_private(&req.planned_private);
         let out = match (prior, planned, config) {
             (Value::Value(prior), Value::Null, _) => {
                 let delete = DeleteRequest {
@@ -325,7 +338,7 @@ impl<R: Resource> ResourceRpc for R {
         resp.diagnostics = out.diagnostics;
         if let Value::Value(st) = &out.state {
             resp.new_identity = identity_data(self.identity(st));
-            resp.private = out.private;
+            resp.private = encode_private(&out.private);
         }
         resp.new_state = encode_or_diag(&out.state, &mut resp.diagnostics);
         resp
@@ -333,7 +346,7 @@ impl<R: Resource> ResourceRpc for R {
 
     async fn import(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::import_resource_state::Request,
     ) -> pb::import_resource_state::Response {
         let mut resp = pb::import_resource_state::Response::default();
@@ -371,10 +384,10 @@ impl<R: Resource> ResourceRpc for R {
     ) -> pb::generate_resource_config::Response {
         let mut resp = pb::generate_resource_config::Response::default();
         match decode::<R>("state", req.state.as_ref()) {
-            Ok(Value::Value(st)) => {
-                let cfg = Resource::generate_config(self, &st);
-                resp.config = encode_or_diag(&cfg, &mut resp.diagnostics);
-            }
+            Ok(Value::Value(st)) => match Resource::generate_config(self, &st) {
+                Ok(cfg) => resp.config = encode_or_diag(&cfg, &mut resp.diagnostics),
+                Err(d) => resp.diagnostics.push(d),
+            },
             Ok(_) => resp.config = Some(codec::null()),
             Err(d) => resp.diagnostics.push(d),
         }
@@ -383,13 +396,16 @@ impl<R: Resource> ResourceRpc for R {
 
     async fn list(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::list_resource::Request,
     ) -> Vec<pb::list_resource::Event> {
         let failed = |d: Diagnostic| pb::list_resource::Event {
             diagnostic: vec![d],
             ..Default::default()
         };
+        if Resource::list_schema(self).is_none() {
+            return vec![failed(Unsupported::List.diagnostic(R::TYPE_NAME))];
+        }
         let configured = match p.configured() {
             Ok(c) => c,
             Err(d) => return vec![failed(d)],
@@ -406,18 +422,37 @@ impl<R: Resource> ResourceRpc for R {
         }
         vec![event]
     }
+
+    fn move_state(
+        &self,
+        req: pb::move_resource_state::Request,
+    ) -> pb::move_resource_state::Response {
+        let mut resp = pb::move_resource_state::Response::default();
+        let json = req.source_state.map(|s| s.json).unwrap_or_default();
+        let from = MoveFrom {
+            type_name: &req.source_type_name,
+            provider_address: &req.source_provider_address,
+            schema_version: req.source_schema_version,
+            state_json: &json,
+        };
+        match Resource::move_state(self, from) {
+            Ok(st) => resp.target_state = encode_or_diag(&st, &mut resp.diagnostics),
+            Err(d) => resp.diagnostics.push(d),
+        }
+        resp
+    }
 }
 
 /// A data source type as the RPC layer drives it. Implemented once, for every
 /// [`DataSource`].
 #[tonic::async_trait]
-pub(super) trait DataSourceRpc: Send + Sync {
+pub(crate) trait DataSourceRpc: Send + Sync {
     fn type_name(&self) -> &'static str;
-    fn schema(&self) -> pb::Schema;
+    fn schema(&self) -> BlockSchema;
     fn validate(&self, config: Option<&pb::DynamicValue>) -> Vec<Diagnostic>;
     async fn read(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::read_data_source::Request,
     ) -> pb::read_data_source::Response;
 }
@@ -428,8 +463,8 @@ impl<D: DataSource> DataSourceRpc for D {
         D::TYPE_NAME
     }
 
-    fn schema(&self) -> pb::Schema {
-        DataSource::schema(self).to_proto()
+    fn schema(&self) -> BlockSchema {
+        DataSource::schema(self)
     }
 
     fn validate(&self, config: Option<&pb::DynamicValue>) -> Vec<Diagnostic> {
@@ -441,7 +476,7 @@ impl<D: DataSource> DataSourceRpc for D {
 
     async fn read(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         req: pb::read_data_source::Request,
     ) -> pb::read_data_source::Response {
         let mut resp = pb::read_data_source::Response::default();

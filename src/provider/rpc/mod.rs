@@ -1,51 +1,87 @@
 //! The `tfplugin6.Provider` service: dispatch only. Each RPC finds its resource or data
-//! source type by name and hands the request to that type's adapter (`adapters`), which
-//! wraps one method of the type's `Resource` or `DataSource` implementation.
+//! source type by name in the [`Registry`] and hands the request to that type's adapter
+//! (`adapters`), which wraps one method of the type's `Resource` or `DataSource`
+//! implementation.
 
-mod adapters;
+pub(crate) mod adapters;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
 use tf_provider::value::Value;
 use tonic::{Request, Response, Status};
 
-use super::provider_config::{self, ProviderModel};
-use super::tenant_session::TenantSession;
-use super::tenant_session_data_source::TenantSessionData;
-use super::Auth0Provider;
+use super::provider_config::{self, Env, ProviderModel};
+use super::registry::Registry;
+use super::resource::Unsupported;
+use super::shared::{Shared, Stopper};
 use crate::protocol::codec;
-use crate::protocol::diagnostics::error;
-use crate::protocol::tfplugin6::{self as pb, provider_server::Provider, Diagnostic};
-use adapters::{codec_diag, DataSourceRpc, ResourceRpc};
+use crate::protocol::tfplugin6::{self as pb, provider_server::Provider};
+use adapters::codec_diag;
 
-/// Every resource type this provider serves.
-const RESOURCES: [&dyn ResourceRpc; 1] = [&TenantSession];
-/// Every data source type this provider serves.
-const DATA_SOURCES: [&dyn DataSourceRpc; 1] = [&TenantSessionData];
-
-fn unknown_type(type_name: &str, offered: impl Iterator<Item = &'static str>) -> Diagnostic {
-    let offered: Vec<String> = offered.map(|n| format!("{n:?}")).collect();
-    error(
-        "Unknown type",
-        format!(
-            "This provider has no {type_name:?}; it offers {}.",
-            offered.join(", ")
-        ),
-    )
+/// The provider: what every step shares, and the types it serves.
+pub struct Auth0Provider {
+    shared: Shared,
+    types: Registry,
 }
 
-fn resource(type_name: &str) -> Result<&'static dyn ResourceRpc, Diagnostic> {
-    RESOURCES
-        .into_iter()
-        .find(|r| r.type_name() == type_name)
-        .ok_or_else(|| unknown_type(type_name, RESOURCES.iter().map(|r| r.type_name())))
+impl Default for Auth0Provider {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
-fn data_source(type_name: &str) -> Result<&'static dyn DataSourceRpc, Diagnostic> {
-    DATA_SOURCES
-        .into_iter()
-        .find(|d| d.type_name() == type_name)
-        .ok_or_else(|| unknown_type(type_name, DATA_SOURCES.iter().map(|d| d.type_name())))
+impl Auth0Provider {
+    pub fn new() -> Self {
+        Auth0Provider {
+            shared: Shared::default(),
+            types: Registry::default(),
+        }
+    }
+
+    pub fn with_env(env: Box<dyn Env + Send + Sync>) -> Self {
+        Auth0Provider {
+            shared: Shared::with_env(env),
+            types: Registry::default(),
+        }
+    }
+
+    /// A provider serving these types (tests serve types of their own).
+    #[cfg(test)]
+    pub(crate) fn with_types(env: Box<dyn Env + Send + Sync>, types: Registry) -> Self {
+        Auth0Provider {
+            shared: Shared::with_env(env),
+            types,
+        }
+    }
+
+    /// A handle that stops this provider's Auth0 calls (for the SIGTERM handler).
+    pub fn stopper(&self) -> Stopper {
+        self.shared.stopper()
+    }
+
+    pub fn provider_schema(&self) -> pb::get_provider_schema::Response {
+        let types = &self.types;
+        pb::get_provider_schema::Response {
+            provider: Some(provider_config::schema().to_proto()),
+            resource_schemas: types
+                .resources()
+                .map(|r| (r.type_name().to_string(), r.schema().to_proto()))
+                .collect(),
+            data_source_schemas: types
+                .data_sources()
+                .map(|d| (d.type_name().to_string(), d.schema().to_proto()))
+                .collect(),
+            diagnostics: vec![],
+            provider_meta: None,
+            server_capabilities: Some(server_capabilities()),
+            list_resource_schemas: types
+                .resources()
+                .filter_map(|r| Some((r.type_name().to_string(), r.list_schema()?.to_proto())))
+                .collect(),
+        }
+    }
 }
 
 fn server_capabilities() -> pb::ServerCapabilities {
@@ -54,29 +90,6 @@ fn server_capabilities() -> pb::ServerCapabilities {
         get_provider_schema_optional: true,
         move_resource_state: false,
         generate_resource_config: true,
-    }
-}
-
-impl Auth0Provider {
-    pub fn provider_schema() -> pb::get_provider_schema::Response {
-        pb::get_provider_schema::Response {
-            provider: Some(provider_config::schema().to_proto()),
-            resource_schemas: RESOURCES
-                .iter()
-                .map(|r| (r.type_name().to_string(), r.schema()))
-                .collect(),
-            data_source_schemas: DATA_SOURCES
-                .iter()
-                .map(|d| (d.type_name().to_string(), d.schema()))
-                .collect(),
-            diagnostics: vec![],
-            provider_meta: None,
-            server_capabilities: Some(server_capabilities()),
-            list_resource_schemas: RESOURCES
-                .iter()
-                .map(|r| (r.type_name().to_string(), r.list_schema()))
-                .collect(),
-        }
     }
 }
 
@@ -94,22 +107,28 @@ impl Provider for Auth0Provider {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> R<pb::get_metadata::Response> {
-        let resource_names = RESOURCES.iter().map(|r| r.type_name().to_string());
+        let types = &self.types;
         ok(pb::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
             diagnostics: vec![],
-            data_sources: DATA_SOURCES
-                .iter()
+            data_sources: types
+                .data_sources()
                 .map(|d| pb::get_metadata::DataSourceMetadata {
                     type_name: d.type_name().into(),
                 })
                 .collect(),
-            resources: resource_names
-                .clone()
-                .map(|type_name| pb::get_metadata::ResourceMetadata { type_name })
+            resources: types
+                .resources()
+                .map(|r| pb::get_metadata::ResourceMetadata {
+                    type_name: r.type_name().into(),
+                })
                 .collect(),
-            list_resources: resource_names
-                .map(|type_name| pb::get_metadata::ListResourceMetadata { type_name })
+            list_resources: types
+                .resources()
+                .filter(|r| r.list_schema().is_some())
+                .map(|r| pb::get_metadata::ListResourceMetadata {
+                    type_name: r.type_name().into(),
+                })
                 .collect(),
         })
     }
@@ -118,7 +137,7 @@ impl Provider for Auth0Provider {
         &self,
         _: Request<pb::get_provider_schema::Request>,
     ) -> R<pb::get_provider_schema::Response> {
-        ok(Self::provider_schema())
+        ok(self.provider_schema())
     }
 
     async fn validate_provider_config(
@@ -129,7 +148,8 @@ impl Provider for Auth0Provider {
         let diagnostics = match codec::decode_value::<ProviderModel>(req.config.as_ref()) {
             Ok(Value::Value(m)) => {
                 if let Value::Value(p) = &m.tenant_plan {
-                    self.set_validated_plan(super::lifetimes::TenantPlan::parse(p));
+                    self.shared
+                        .set_validated_plan(super::lifetimes::TenantPlan::parse(p));
                 }
                 provider_config::validate(&m)
             }
@@ -152,10 +172,10 @@ impl Provider for Auth0Provider {
                 })
             }
         };
-        let diagnostics = match provider_config::configure(&model, self.env.as_ref()) {
+        let diagnostics = match provider_config::configure(&model, self.shared.env.as_ref()) {
             Ok((c, warnings)) => {
                 tracing::debug!(domain = %c.domain, "provider configured");
-                self.set_configured(c);
+                self.shared.set_configured(c);
                 warnings
             }
             Err(errors) => errors,
@@ -168,8 +188,8 @@ impl Provider for Auth0Provider {
         req: Request<pb::validate_resource_config::Request>,
     ) -> R<pb::validate_resource_config::Response> {
         let req = req.into_inner();
-        let diagnostics = match resource(&req.type_name) {
-            Ok(r) => r.validate(self, req.config.as_ref()),
+        let diagnostics = match self.types.resource(&req.type_name) {
+            Ok(r) => r.validate(&self.shared, req.config.as_ref()),
             Err(d) => vec![d],
         };
         ok(pb::validate_resource_config::Response { diagnostics })
@@ -180,7 +200,7 @@ impl Provider for Auth0Provider {
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> R<pb::validate_data_resource_config::Response> {
         let req = req.into_inner();
-        let diagnostics = match data_source(&req.type_name) {
+        let diagnostics = match self.types.data_source(&req.type_name) {
             Ok(d) => d.validate(req.config.as_ref()),
             Err(d) => vec![d],
         };
@@ -192,8 +212,8 @@ impl Provider for Auth0Provider {
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> R<pb::upgrade_resource_state::Response> {
         let req = req.into_inner();
-        ok(match resource(&req.type_name) {
-            Ok(r) => r.upgrade(self, req),
+        ok(match self.types.resource(&req.type_name) {
+            Ok(r) => r.upgrade(&self.shared, req),
             Err(d) => pb::upgrade_resource_state::Response {
                 diagnostics: vec![d],
                 ..Default::default()
@@ -206,9 +226,10 @@ impl Provider for Auth0Provider {
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> R<pb::get_resource_identity_schemas::Response> {
         ok(pb::get_resource_identity_schemas::Response {
-            identity_schemas: RESOURCES
-                .iter()
-                .map(|r| (r.type_name().to_string(), r.identity_schema()))
+            identity_schemas: self
+                .types
+                .resources()
+                .filter_map(|r| Some((r.type_name().to_string(), r.identity_schema()?)))
                 .collect::<HashMap<_, _>>(),
             diagnostics: vec![],
         })
@@ -219,7 +240,7 @@ impl Provider for Auth0Provider {
         req: Request<pb::upgrade_resource_identity::Request>,
     ) -> R<pb::upgrade_resource_identity::Response> {
         let req = req.into_inner();
-        ok(match resource(&req.type_name) {
+        ok(match self.types.resource(&req.type_name) {
             Ok(r) => r.upgrade_identity(req),
             Err(d) => pb::upgrade_resource_identity::Response {
                 diagnostics: vec![d],
@@ -233,8 +254,8 @@ impl Provider for Auth0Provider {
         req: Request<pb::read_resource::Request>,
     ) -> R<pb::read_resource::Response> {
         let req = req.into_inner();
-        ok(match resource(&req.type_name) {
-            Ok(r) => r.read(self, req).await,
+        ok(match self.types.resource(&req.type_name) {
+            Ok(r) => r.read(&self.shared, req).await,
             Err(d) => pb::read_resource::Response {
                 diagnostics: vec![d],
                 private: req.private,
@@ -248,8 +269,8 @@ impl Provider for Auth0Provider {
         req: Request<pb::plan_resource_change::Request>,
     ) -> R<pb::plan_resource_change::Response> {
         let req = req.into_inner();
-        ok(match resource(&req.type_name) {
-            Ok(r) => r.plan(self, req),
+        ok(match self.types.resource(&req.type_name) {
+            Ok(r) => r.plan(&self.shared, req),
             Err(d) => pb::plan_resource_change::Response {
                 diagnostics: vec![d],
                 planned_private: req.prior_private,
@@ -263,8 +284,8 @@ impl Provider for Auth0Provider {
         req: Request<pb::apply_resource_change::Request>,
     ) -> R<pb::apply_resource_change::Response> {
         let req = req.into_inner();
-        ok(match resource(&req.type_name) {
-            Ok(r) => r.apply(self, req).await,
+        ok(match self.types.resource(&req.type_name) {
+            Ok(r) => r.apply(&self.shared, req).await,
             Err(d) => pb::apply_resource_change::Response {
                 diagnostics: vec![d],
                 ..Default::default()
@@ -277,8 +298,8 @@ impl Provider for Auth0Provider {
         req: Request<pb::import_resource_state::Request>,
     ) -> R<pb::import_resource_state::Response> {
         let req = req.into_inner();
-        ok(match resource(&req.type_name) {
-            Ok(r) => r.import(self, req).await,
+        ok(match self.types.resource(&req.type_name) {
+            Ok(r) => r.import(&self.shared, req).await,
             Err(d) => pb::import_resource_state::Response {
                 diagnostics: vec![d],
                 ..Default::default()
@@ -291,15 +312,12 @@ impl Provider for Auth0Provider {
         req: Request<pb::move_resource_state::Request>,
     ) -> R<pb::move_resource_state::Response> {
         let req = req.into_inner();
-        ok(pb::move_resource_state::Response {
-            diagnostics: vec![error(
-                "Move not supported",
-                format!(
-                    "{} cannot be moved from {:?} of {}; import it instead (terraform import).",
-                    req.target_type_name, req.source_type_name, req.source_provider_address
-                ),
-            )],
-            ..Default::default()
+        ok(match self.types.resource(&req.target_type_name) {
+            Ok(r) => r.move_state(req),
+            Err(d) => pb::move_resource_state::Response {
+                diagnostics: vec![d],
+                ..Default::default()
+            },
         })
     }
 
@@ -308,8 +326,8 @@ impl Provider for Auth0Provider {
         req: Request<pb::read_data_source::Request>,
     ) -> R<pb::read_data_source::Response> {
         let req = req.into_inner();
-        ok(match data_source(&req.type_name) {
-            Ok(d) => d.read(self, req).await,
+        ok(match self.types.data_source(&req.type_name) {
+            Ok(d) => d.read(&self.shared, req).await,
             Err(d) => pb::read_data_source::Response {
                 diagnostics: vec![d],
                 ..Default::default()
@@ -322,7 +340,7 @@ impl Provider for Auth0Provider {
         req: Request<pb::generate_resource_config::Request>,
     ) -> R<pb::generate_resource_config::Response> {
         let req = req.into_inner();
-        ok(match resource(&req.type_name) {
+        ok(match self.types.resource(&req.type_name) {
             Ok(r) => r.generate_config(req),
             Err(d) => pb::generate_resource_config::Response {
                 diagnostics: vec![d],
@@ -337,7 +355,13 @@ impl Provider for Auth0Provider {
     ) -> R<pb::validate_list_resource_config::Response> {
         let req = req.into_inner();
         // A list block's configuration has no attributes: the type is all there is to check.
-        let diagnostics = resource(&req.type_name).err().into_iter().collect();
+        let diagnostics = match self.types.resource(&req.type_name) {
+            Ok(r) if r.list_schema().is_none() => {
+                vec![Unsupported::List.diagnostic(r.type_name())]
+            }
+            Ok(_) => vec![],
+            Err(d) => vec![d],
+        };
         ok(pb::validate_list_resource_config::Response { diagnostics })
     }
 
@@ -354,8 +378,8 @@ impl Provider for Auth0Provider {
         let events = if req.limit <= 0 {
             vec![]
         } else {
-            match resource(&req.type_name) {
-                Ok(r) => r.list(self, req).await,
+            match self.types.resource(&req.type_name) {
+                Ok(r) => r.list(&self.shared, req).await,
                 Err(d) => vec![pb::list_resource::Event {
                     diagnostic: vec![d],
                     ..Default::default()
@@ -377,7 +401,7 @@ impl Provider for Auth0Provider {
         _: Request<pb::stop_provider::Request>,
     ) -> R<pb::stop_provider::Response> {
         tracing::info!("Terraform asked the provider to stop; cancelling calls in flight");
-        self.stop();
+        self.shared.stop();
         ok(pb::stop_provider::Response::default())
     }
 }

@@ -8,14 +8,11 @@ use super::state::state_after_apply;
 use crate::auth0::{Client, SessionSettings};
 use crate::protocol::tfplugin6::Diagnostic;
 use crate::provider::provider_config::Configured;
-use crate::provider::resource::Applied;
-use crate::provider::{Auth0Provider, CallKind, Failed};
+use crate::provider::shared::{CallKind, Failed, Shared};
+use crate::provider::tenancy::Tenancy;
 
 /// One read of the configured tenant's settings.
-pub(super) async fn read_tenant(
-    p: &Auth0Provider,
-    c: &Configured,
-) -> Result<SessionSettings, Diagnostic> {
+pub(super) async fn read_tenant(p: &Shared, c: &Configured) -> Result<SessionSettings, Diagnostic> {
     let client = c.client()?;
     p.call(CallKind::Read, client.read_session_settings()).await
 }
@@ -28,9 +25,9 @@ pub(super) struct Configuration<'a> {
 
 /// Sends the configuration, one PATCH of every configured value (or one read when it
 /// sets nothing and `already_read` is not given), and builds the new state from Auth0's
-/// answer, carrying `originals`.
+/// answer, carrying `originals`. The caller notes the write in its tenancy registry.
 pub(super) async fn send_configuration(
-    p: &Auth0Provider,
+    p: &Shared,
     client: &Client,
     domain: &str,
     planned: &SessionModel,
@@ -50,46 +47,20 @@ pub(super) async fn send_configuration(
                 .await?
         }
     };
-    p.tenancy.wrote(domain, originals.as_ref());
     let (mut st, d) = state_after_apply(planned, Some(cfg.model), &body, &actual, domain);
     st.original_settings = originals.clone().map_or(Value::Null, Value::Value);
     Ok((st, d))
 }
 
-/// What every apply of an existing object starts with: its private state, and the
-/// originals its state records noted for a replacement in this process.
+/// What every apply of an existing object starts with: the originals its state records
+/// (or its version 0 private state kept), noted for a replacement in this process.
 pub(super) fn begin_apply(
-    p: &Auth0Provider,
+    tenancy: &Tenancy<OriginalSettings>,
     prior: &SessionModel,
-    planned_private: &[u8],
-) -> PrivateState {
-    let private = PrivateState::decode(planned_private);
+    private: &PrivateState,
+) {
     if let Some(t) = prior.tenant() {
         let legacy = private.legacy_originals();
-        p.tenancy
-            .saw_state(t, prior.originals().or(legacy.as_ref()));
-    }
-    private
-}
-
-/// An apply's answer. The private state carries the version 0 originals only while the
-/// state does not hold them yet; nothing once the object is gone.
-pub(super) fn applied(
-    state: Value<SessionModel>,
-    diagnostics: Vec<Diagnostic>,
-    private: &PrivateState,
-) -> Applied<SessionModel> {
-    let legacy = match &state {
-        Value::Value(st) if st.originals().is_none() => private.originals.clone(),
-        _ => None,
-    };
-    let private = PrivateState {
-        originals: legacy,
-        ..PrivateState::default()
-    };
-    Applied {
-        state,
-        private: private.encode(),
-        diagnostics,
+        tenancy.saw_state(t, prior.originals().or(legacy.as_ref()));
     }
 }

@@ -45,28 +45,59 @@ pub use state::{
 };
 pub use validate::validate;
 
+use super::claims::Claims;
 use super::lifetimes::{Echo, Lifetime};
 use super::provider_config::Configured;
 use super::resource::{
-    Applied, CreateRequest, DeleteRequest, Listed, PlanRequest, PlanResponse, ReadRequest,
-    ReadResponse, Resource, UpdateRequest,
+    Applied, CreateRequest, DeleteRequest, Identity, Listed, MoveFrom, PlanRequest, PlanResponse,
+    ReadRequest, ReadResponse, Resource, Unsupported, UpdateRequest,
 };
 use super::schema::BlockSchema;
-use super::tenancy;
-use super::{Auth0Provider, CallKind};
+use super::shared::{CallKind, Shared};
+use super::tenancy::{self, Tenancy};
 use crate::auth0::SessionSettings;
 use crate::protocol::tfplugin6::{Diagnostic, ResourceIdentitySchema};
-use calls::{applied, begin_apply, read_tenant, send_configuration, Configuration};
+use calls::{begin_apply, read_tenant, send_configuration, Configuration};
 use decide::{CreateOriginals, Delete, Update};
 
 pub const TYPE_NAME: &str = "auth0_tenant_session";
 
-/// The `auth0_tenant_session` resource type.
-pub struct TenantSession;
+/// The `auth0_tenant_session` resource type, and what one provider process has seen of
+/// each tenant (see [`tenancy`]): only this resource needs it.
+pub struct TenantSession {
+    tenancy: Tenancy<OriginalSettings>,
+}
+
+impl TenantSession {
+    /// The resource of this process, sharing its claims with the other provider processes
+    /// of its Terraform process.
+    pub fn new() -> TenantSession {
+        TenantSession {
+            tenancy: Tenancy::with_shared_claims(Claims::for_this_process()),
+        }
+    }
+}
+
+impl Default for TenantSession {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Identity for SessionIdentity {
+    fn schema() -> Option<ResourceIdentitySchema> {
+        Some(identity_schema())
+    }
+
+    fn upgrade(version: i64, identity: SessionIdentity) -> Result<SessionIdentity, Diagnostic> {
+        model::upgrade_identity(version, identity)
+    }
+}
 
 #[tonic::async_trait]
 impl Resource for TenantSession {
     type Model = SessionModel;
+    type Private = PrivateState;
     type Identity = SessionIdentity;
 
     const TYPE_NAME: &'static str = TYPE_NAME;
@@ -75,15 +106,11 @@ impl Resource for TenantSession {
         schema()
     }
 
-    fn identity_schema(&self) -> ResourceIdentitySchema {
-        identity_schema()
+    fn list_schema(&self) -> Option<BlockSchema> {
+        Some(list_schema())
     }
 
-    fn list_schema(&self) -> BlockSchema {
-        list_schema()
-    }
-
-    fn validate(&self, p: &Auth0Provider, cfg: &SessionModel) -> Vec<Diagnostic> {
+    fn validate(&self, p: &Shared, cfg: &SessionModel) -> Vec<Diagnostic> {
         // Before ConfigureProvider (the validate phase) the known values are the
         // configuration's own literals; later ones may come from sensitive variables,
         // which Terraform does not mark on the wire.
@@ -95,28 +122,15 @@ impl Resource for TenantSession {
         validate(cfg, p.tenant_plan(), echo)
     }
 
-    fn upgrade(
-        &self,
-        p: &Auth0Provider,
-        version: i64,
-        json: &[u8],
-    ) -> Result<SessionModel, Diagnostic> {
+    fn upgrade(&self, _: &Shared, version: i64, json: &[u8]) -> Result<SessionModel, Diagnostic> {
         if json.is_empty() {
             return Err(messages::unreadable_state());
         }
         let st = upgrade(version, json)?;
         if let Some(t) = st.tenant() {
-            p.tenancy.saw_state(t, st.originals());
+            self.tenancy.saw_state(t, st.originals());
         }
         Ok(st)
-    }
-
-    fn upgrade_identity(
-        &self,
-        version: i64,
-        identity: SessionIdentity,
-    ) -> Result<SessionIdentity, Diagnostic> {
-        model::upgrade_identity(version, identity)
     }
 
     fn identity(&self, state: &SessionModel) -> Option<SessionIdentity> {
@@ -124,33 +138,28 @@ impl Resource for TenantSession {
     }
 
     /// Refresh: one read of the tenant, never of another tenant than the object's.
-    async fn read(
-        &self,
-        p: &Auth0Provider,
-        c: &Configured,
-        req: ReadRequest<SessionModel>,
-    ) -> ReadResponse<SessionModel> {
+    async fn read(&self, p: &Shared, c: &Configured, req: ReadRequest<Self>) -> ReadResponse<Self> {
         let domain = &c.domain;
         if let Some(t) = req.state.tenant().filter(|t| !same_tenant(t, domain)) {
             // Another tenant's object: nothing of this tenant may be read into it.
             let w = messages::not_refreshed_warning(t, domain);
             return ReadResponse::unchanged(vec![w]);
         }
-        let mut private = PrivateState::decode(&req.private);
+        let mut private = req.private;
         let legacy = private.legacy_originals();
         let settings = match read_tenant(p, c).await {
             Ok(s) => s,
             Err(d) => return ReadResponse::unchanged(vec![d]),
         };
         let st = state_after_read(&req.state, &settings, domain, legacy.as_ref());
-        p.tenancy.saw_state(domain, st.originals());
+        self.tenancy.saw_state(domain, st.originals());
         if st.originals().is_some() {
             // The originals live in the state now.
             private.originals = None;
         }
         ReadResponse {
             state: Some(st),
-            private: Some(private.encode()),
+            private: Some(private),
             diagnostics: vec![],
         }
     }
@@ -158,18 +167,14 @@ impl Resource for TenantSession {
     /// Plan of a create or an update: refused for an object of another tenant that would
     /// restore, a replacement for one that would not, and refused when a second resource
     /// claims the tenant.
-    fn plan(
-        &self,
-        p: &Auth0Provider,
-        req: PlanRequest<SessionModel>,
-    ) -> PlanResponse<SessionModel> {
-        let private = PrivateState::decode(&req.prior_private);
+    fn plan(&self, p: &Shared, req: PlanRequest<Self>) -> PlanResponse<Self> {
+        let private = req.prior_private;
         let legacy = private.legacy_originals();
         let domain = p.domain();
         let prior = req.prior.as_ref();
         // The plan Terraform (1.16+) makes again while applying a saved plan made for
         // another tenant.
-        let planned_for = PrivateState::decode(&req.planned_private).planned_for;
+        let planned_for = req.planned_private.planned_for;
         if let (Some(planned_for), Some(d)) = (&planned_for, &domain) {
             if !same_tenant(planned_for, d) {
                 return PlanResponse::refused(vec![messages::saved_plan_other_tenant_error(
@@ -180,7 +185,7 @@ impl Resource for TenantSession {
         }
         if let Some(t) = prior.and_then(SessionModel::tenant) {
             let originals = prior.and_then(SessionModel::originals).or(legacy.as_ref());
-            p.tenancy.saw_state(t, originals);
+            self.tenancy.saw_state(t, originals);
         }
         // An object of another tenant than the provider's: with originals to restore it
         // cannot go anywhere; without, it is replaced (forgotten, and the provider's
@@ -230,7 +235,7 @@ impl Resource for TenantSession {
             (Some(_), _) => (tenancy::token(), false),
         };
         if let Some(d) = &domain {
-            if let Err(c) = p.tenancy.claim(d, token, creates) {
+            if let Err(c) = self.tenancy.claim(d, token, creates) {
                 resp.diagnostics.push(c.diagnostic(d));
                 return PlanResponse::refused(resp.diagnostics);
             }
@@ -240,7 +245,7 @@ impl Resource for TenantSession {
             plan_claim: Some(token),
             planned_for: domain.clone(),
         };
-        resp.private = Some(planned_private.encode());
+        resp.private = Some(planned_private);
         resp.planned = Some(planned);
         resp
     }
@@ -249,16 +254,15 @@ impl Resource for TenantSession {
     /// resource taking the tenant over.
     fn plan_destroy(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         prior: &SessionModel,
-        prior_private: &[u8],
+        private: &PrivateState,
     ) -> Vec<Diagnostic> {
-        let private = PrivateState::decode(prior_private);
         let legacy = private.legacy_originals();
         let Some(t) = prior.tenant() else {
             return vec![];
         };
-        p.tenancy
+        self.tenancy
             .saw_state(t, prior.originals().or(legacy.as_ref()));
         let Some(domain) = p.domain() else {
             return vec![];
@@ -272,7 +276,7 @@ impl Resource for TenantSession {
         if prior.originals().is_none() && legacy.is_none() {
             return vec![];
         }
-        match p.tenancy.plan_restoring_destroy(t) {
+        match self.tenancy.plan_restoring_destroy(t) {
             Ok(()) => vec![],
             Err(c) => vec![c.diagnostic(t)],
         }
@@ -280,13 +284,9 @@ impl Resource for TenantSession {
 
     /// Create: take the settings over by asserting every configured value. The originals
     /// come from the object this one replaces, or from one read when restore is on.
-    async fn create(
-        &self,
-        p: &Auth0Provider,
-        c: &Configured,
-        req: CreateRequest<SessionModel>,
-    ) -> Applied<SessionModel> {
-        let private = PrivateState::decode(&req.planned_private);
+    async fn create(&self, p: &Shared, c: &Configured, req: CreateRequest<Self>) -> Applied<Self> {
+        self.tenancy.applying();
+        let private = req.planned_private;
         let (domain, planned) = (&c.domain, &req.planned);
         let done = |state, diags| applied(state, diags, &private);
         // Every value is known now: checked again, and read once for the PATCH.
@@ -300,7 +300,7 @@ impl Resource for TenantSession {
             Err(d) => return done(Value::Null, vec![d]),
         };
         let mut before: Option<SessionSettings> = None;
-        let inherited = p.tenancy.inherited(domain);
+        let inherited = self.tenancy.inherited(domain);
         let originals = match decide::create_originals(inherited, &planned.restore_on_destroy) {
             CreateOriginals::Inherited(o) => Some(o),
             CreateOriginals::ReadFirst => {
@@ -327,7 +327,10 @@ impl Resource for TenantSession {
             before,
         );
         match (sent.await, originals) {
-            (Ok((st, d)), _) => done(Value::Value(st), d),
+            (Ok((st, d)), originals) => {
+                self.tenancy.wrote(domain, originals.as_ref());
+                done(Value::Value(st), d)
+            }
             // The tenant may hold the new values now. Keep the object (Terraform taints
             // it) so the originals are not forgotten; its replacement inherits them.
             (Err(f), Some(o)) if f.maybe_applied => {
@@ -342,13 +345,10 @@ impl Resource for TenantSession {
 
     /// Update: one PATCH of every configured value when the plan changes anything, else
     /// the plan is the new state.
-    async fn update(
-        &self,
-        p: &Auth0Provider,
-        c: &Configured,
-        req: UpdateRequest<SessionModel>,
-    ) -> Applied<SessionModel> {
-        let private = begin_apply(p, &req.prior, &req.planned_private);
+    async fn update(&self, p: &Shared, c: &Configured, req: UpdateRequest<Self>) -> Applied<Self> {
+        self.tenancy.applying();
+        let private = req.planned_private;
+        begin_apply(&self.tenancy, &req.prior, &private);
         let (domain, prior, cfg) = (&c.domain, &req.prior, &req.config);
         let done = |state, diags| applied(state, diags, &private);
         let keep = |diags| applied(Value::Value(prior.clone()), diags, &private);
@@ -379,7 +379,10 @@ impl Resource for TenantSession {
             None,
         );
         match sent.await {
-            Ok((st, d)) => done(Value::Value(st), d),
+            Ok((st, d)) => {
+                self.tenancy.wrote(domain, originals.as_ref());
+                done(Value::Value(st), d)
+            }
             Err(f) => keep(vec![f.diag]),
         }
     }
@@ -387,18 +390,15 @@ impl Resource for TenantSession {
     /// Destroy: forget the object, first putting back the tenant's original settings when
     /// `restore_on_destroy` is true, but never into another tenant and never over values a
     /// replacement wrote in this run.
-    async fn delete(
-        &self,
-        p: &Auth0Provider,
-        c: &Configured,
-        req: DeleteRequest<SessionModel>,
-    ) -> Applied<SessionModel> {
-        let private = begin_apply(p, &req.prior, &req.planned_private);
+    async fn delete(&self, p: &Shared, c: &Configured, req: DeleteRequest<Self>) -> Applied<Self> {
+        self.tenancy.applying();
+        let private = req.planned_private;
+        begin_apply(&self.tenancy, &req.prior, &private);
         let (domain, prior) = (&c.domain, &req.prior);
         let gone = |diags| applied(Value::Null, diags, &private);
         let keep = |diags| applied(Value::Value(prior.clone()), diags, &private);
         let legacy = private.legacy_originals();
-        let originals = match decide::delete(prior, domain, legacy, p.tenancy.written(domain)) {
+        let originals = match decide::delete(prior, domain, legacy, self.tenancy.written(domain)) {
             Delete::Forget => return gone(vec![messages::forget_warning()]),
             Delete::RefuseOtherTenant { tenant } => {
                 return keep(vec![other_tenant_error(&tenant, domain, true)])
@@ -427,7 +427,7 @@ impl Resource for TenantSession {
     /// Import by ID or identity: both must name the provider's tenant; one read.
     async fn import(
         &self,
-        p: &Auth0Provider,
+        p: &Shared,
         c: &Configured,
         id: &str,
         identity: Option<SessionIdentity>,
@@ -447,22 +447,27 @@ impl Resource for TenantSession {
         }
         let settings = read_tenant(p, c).await?;
         let st = state_from_import(&settings, domain);
-        p.tenancy.saw_state(domain, st.originals());
+        self.tenancy.saw_state(domain, st.originals());
         Ok((st, vec![]))
     }
 
-    fn generate_config(&self, state: &SessionModel) -> SessionModel {
-        generated_config(state)
+    fn generate_config(&self, state: &SessionModel) -> Result<SessionModel, Diagnostic> {
+        Ok(generated_config(state))
+    }
+
+    /// Not supported; an object of another type becomes this one by import.
+    fn move_state(&self, from: MoveFrom<'_>) -> Result<SessionModel, Diagnostic> {
+        let part = Unsupported::Move {
+            from_type: from.type_name,
+            from_provider: from.provider_address,
+            hint: Some("import it instead (terraform import)"),
+        };
+        Err(part.diagnostic(TYPE_NAME))
     }
 
     /// `terraform query`: the tenant the provider is configured for, read with one GET.
     /// Never writes.
-    async fn list(
-        &self,
-        p: &Auth0Provider,
-        c: &Configured,
-        include_resource: bool,
-    ) -> Listed<SessionModel, SessionIdentity> {
+    async fn list(&self, p: &Shared, c: &Configured, include_resource: bool) -> Listed<Self> {
         let settings = match read_tenant(p, c).await {
             Ok(s) => s,
             Err(d) => return Listed::failed(d),
@@ -479,5 +484,26 @@ impl Resource for TenantSession {
 fn identity_of(tenant: &str) -> SessionIdentity {
     SessionIdentity {
         tenant_domain: Value::Value(tenant.to_string()),
+    }
+}
+
+/// An apply's answer. The private state carries the version 0 originals only while the
+/// state does not hold them yet; nothing once the object is gone.
+fn applied(
+    state: Value<SessionModel>,
+    diagnostics: Vec<Diagnostic>,
+    private: &PrivateState,
+) -> Applied<TenantSession> {
+    let legacy = match &state {
+        Value::Value(st) if st.originals().is_none() => private.originals.clone(),
+        _ => None,
+    };
+    Applied {
+        state,
+        private: PrivateState {
+            originals: legacy,
+            ..PrivateState::default()
+        },
+        diagnostics,
     }
 }

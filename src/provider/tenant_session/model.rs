@@ -371,20 +371,6 @@ pub struct PrivateState {
 }
 
 impl PrivateState {
-    pub fn decode(bytes: &[u8]) -> PrivateState {
-        if bytes.is_empty() {
-            return PrivateState::default();
-        }
-        serde_json::from_slice(bytes).unwrap_or_default()
-    }
-
-    pub fn encode(&self) -> Vec<u8> {
-        if *self == PrivateState::default() {
-            return Vec::new();
-        }
-        serde_json::to_vec(self).unwrap_or_default()
-    }
-
     pub fn legacy_originals(&self) -> Option<OriginalSettings> {
         self.originals.as_ref().map(LegacyOriginals::upgraded)
     }
@@ -453,17 +439,24 @@ mod tests {
 
     #[test]
     fn private_state_roundtrip_and_legacy_form() {
+        use crate::provider::resource::{decode_private, encode_private};
+        let decode = decode_private::<PrivateState>;
         let p = PrivateState {
             originals: None,
             plan_claim: Some(7),
             planned_for: Some("t.example".into()),
         };
-        assert_eq!(PrivateState::decode(&p.encode()), p);
-        assert!(PrivateState::default().encode().is_empty());
-        assert_eq!(PrivateState::decode(b"junk"), PrivateState::default());
+        assert_eq!(decode(&encode_private(&p)), p);
+        // The bytes are the ones earlier versions wrote and read.
+        assert_eq!(
+            encode_private(&p),
+            br#"{"plan_claim":7,"planned_for":"t.example"}"#
+        );
+        assert!(encode_private(&PrivateState::default()).is_empty());
+        assert_eq!(decode(b"junk"), PrivateState::default());
         // What schema version 0 wrote.
         let v0 = br#"{"originals":{"minutes":[10080,4320,4320,1440],"cookie_mode":"persistent"}}"#;
-        let o = PrivateState::decode(v0).legacy_originals().unwrap();
+        let o = decode(v0).legacy_originals().unwrap();
         assert_eq!(
             o,
             OriginalSettings::from_settings(&settings([10080, 4320, 4320, 1440]))
