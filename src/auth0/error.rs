@@ -231,11 +231,15 @@ pub struct ApiError {
     pub via_proxy: Option<Arc<String>>,
 }
 
+/// Auth0's OAuth token endpoint: the path by which an error tells the token request from
+/// a Management API call.
+pub(crate) const TOKEN_PATH: &str = "/oauth/token";
+
 impl ApiError {
     /// The call that failed was the access token request (`POST /oauth/token`), not a
     /// Management API call: nothing in the tenant can have changed.
     pub fn at_token_endpoint(&self) -> bool {
-        self.path == super::token::TOKEN_PATH
+        self.path == TOKEN_PATH
     }
 
     pub(crate) fn new(
