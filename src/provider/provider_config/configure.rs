@@ -2,6 +2,7 @@
 
 use tf_provider::value::Value;
 
+use super::credentials::{self as sources, CredentialGroup, Source};
 use super::settings::{
     setting, setting_of, Kind, ProviderModel, Setting, SettingId, SettingNames, SettingValue,
     SETTINGS,
@@ -10,7 +11,6 @@ use super::validate::{cli_login_error, custom_domain_header_warning, validate};
 use crate::auth0::{self, ClientConfig, Credentials};
 use crate::protocol::diagnostics::{attr_error, error, has_errors};
 use crate::protocol::tfplugin6::Diagnostic;
-use crate::provider::credentials::{self as sources, CredentialGroup, Source};
 use crate::provider::lifetimes::TenantPlan;
 
 fn parse_flag(s: &str) -> Option<bool> {

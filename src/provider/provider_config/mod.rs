@@ -9,6 +9,7 @@
 //! and builds the client.
 
 mod configure;
+pub mod credentials;
 mod settings;
 #[cfg(test)]
 mod test_support;
