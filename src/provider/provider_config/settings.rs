@@ -358,19 +358,9 @@ mod tests {
     /// Each field of the Auth0 client is one setting of the block, and none is shared.
     #[test]
     fn every_client_field_is_one_setting() {
-        use auth0::Field::*;
-        let fields = [
-            Domain,
-            ClientId,
-            ClientSecret,
-            ApiToken,
-            PrivateKey,
-            SigningAlg,
-            Audience,
-        ];
         let ids: std::collections::HashSet<SettingId> =
-            fields.iter().map(|f| setting_of(*f)).collect();
-        assert_eq!(ids.len(), fields.len());
+            auth0::Field::ALL.iter().map(|f| setting_of(*f)).collect();
+        assert_eq!(ids.len(), auth0::Field::ALL.len());
     }
 
     /// The client's errors read in the block's words: attribute, then variable.
