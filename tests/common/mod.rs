@@ -5,6 +5,7 @@
 
 pub mod diagnostics;
 pub mod terraform;
+pub mod tls;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
