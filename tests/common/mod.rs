@@ -223,6 +223,22 @@ pub async fn connect(
         .await
 }
 
+/// Configures the provider as Terraform does (`ConfigureProvider`) with the block `cfg`,
+/// which must give no diagnostic.
+pub async fn configure(c: &mut ProviderClient<Channel>, cfg: serde_json::Value) {
+    use tfauth0::protocol::generated::tfplugin6 as pb;
+    let r = c
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: Some(tfauth0::protocol::codec::encode(&cfg).unwrap()),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
 /// Serves a provider in-process over an in-memory duplex stream and returns a client,
 /// as tokio-console's tests do: no sockets, no TLS, the same generated services.
 pub async fn in_process(provider: tfauth0::provider::Auth0Provider) -> ProviderClient<Channel> {
