@@ -12,9 +12,10 @@ mod wire_support;
 
 use base64::Engine;
 use common::terraform::{flat, terraforms, Run, Workspace};
+use common::tls::{TestCa, Validity};
 use local_tenant::{Fault, TenantConfig};
 use tfauth0::auth0::RetryPolicy;
-use wire_support::{Answer, ProxyMode, ScriptServer, TestCa, TestProxy, TlsFront, Validity};
+use wire_support::{Answer, ProxyMode, ScriptServer, TestProxy, TlsFront};
 
 const SETTINGS: &str = "/api/v2/tenants/settings";
 const TOKEN: &str = "/oauth/token";

@@ -13,11 +13,12 @@ mod release_support;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::Ipv4Addr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use common::terraform::{flat, terraforms, Tool, Workspace};
+use common::tls::{TestCa, Validity};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
@@ -60,48 +61,21 @@ impl Registry {
     }
 }
 
-/// A throwaway CA and a certificate for localhost / 127.0.0.1 that it signed.
-fn certificates(dir: &Path) -> (rustls::ServerConfig, std::path::PathBuf) {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-        KeyUsagePurpose, SanType,
-    };
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(DnType::CommonName, "tfauth0 release test CA");
-    ca.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    let ca = ca.self_signed(&ca_key).unwrap();
-
-    let key = KeyPair::generate().unwrap();
-    let mut leaf = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-    leaf.subject_alt_names
-        .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
-    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let leaf = leaf.signed_by(&key, &ca, &ca_key).unwrap();
-
+/// A throwaway CA and a certificate for localhost / 127.0.0.1 that it signed; the CA's
+/// PEM is written to `dir`.
+fn certificates(dir: &Path) -> (Arc<rustls::ServerConfig>, std::path::PathBuf) {
+    let ca = TestCa::new("tfauth0 release test CA");
     let ca_file = dir.join("ca.pem");
-    std::fs::write(&ca_file, ca.pem()).unwrap();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
-        )
-        .unwrap();
-    (config, ca_file)
+    std::fs::write(&ca_file, &ca.pem).unwrap();
+    (
+        ca.server(&["localhost", "127.0.0.1"], Validity::Now),
+        ca_file,
+    )
 }
 
 async fn start_registry(listings: HashMap<String, Listing>, dir: &Path) -> Registry {
     let (tls, ca_file) = certificates(dir);
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
         .unwrap();

@@ -36,16 +36,7 @@ async fn configured(tenant: &LocalTenant) -> ProviderClient<Channel> {
         "api_token": null, "client_assertion_private_key": null, "client_assertion_signing_alg": null,
         "audience": null, "tenant_plan": null,
     });
-    let r = c
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.15.5".into(),
-            config: Some(codec::encode(&cfg).unwrap()),
-            client_capabilities: None,
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    common::configure(&mut c, cfg).await;
     c
 }
 

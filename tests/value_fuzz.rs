@@ -572,16 +572,7 @@ async fn provider() -> Client {
 
 async fn configure(c: &mut Client, tenant: &LocalTenant) {
     let cfg = serde_json::json!({ "domain": tenant.url(), "api_token": "local-api-token" });
-    let r = c
-        .configure_provider(pb::configure_provider::Request {
-            terraform_version: "1.15.5".into(),
-            config: Some(codec::encode(&cfg).unwrap()),
-            client_capabilities: None,
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    common::configure(c, cfg).await;
 }
 
 async fn validate(c: &mut Client, config: &DynamicValue) -> Vec<pb::Diagnostic> {

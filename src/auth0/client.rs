@@ -11,14 +11,15 @@ use tracing::debug;
 
 use super::config::{parse_domain, ClientConfig};
 use super::credentials::{parse_private_key, Credentials, Secret, SigningAlg};
-use super::error::{ApiError, ApiErrorKind, ConfigError, Field, Message};
+use super::error::{ApiError, ApiErrorKind, ConfigError, Field, Message, TOKEN_PATH};
 use super::hints::{api_error, token_error, Caller};
 use super::jwt::client_assertion;
 use super::redact::Redactor;
+use super::reply::Reply;
 use super::retry::now_unix;
 use super::settings::{fields_query, SessionSettings, SessionUpdate};
-use super::token::{read_grant, Fetched, Token, TokenCache, TOKEN_PATH};
-use super::transport::{method_str, Body, Reply, Request, Transport};
+use super::token::{read_grant, Fetched, Token, TokenCache};
+use super::transport::{method_str, Body, Request, Transport};
 
 pub(crate) const SETTINGS_PATH: &str = "/api/v2/tenants/settings";
 const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";

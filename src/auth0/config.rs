@@ -8,6 +8,8 @@ use reqwest::Url;
 use super::credentials::Credentials;
 use super::error::{ConfigError, Field, Message};
 use super::proxy::ProxyEnv;
+// Where the provider finds it, beside `parse_domain`, whose errors show domains so.
+pub(crate) use super::redact::redacted;
 
 /// Everything [`super::Client::new`] needs. Nothing here is validated until then.
 ///
@@ -171,28 +173,6 @@ pub(crate) fn parse_domain(domain: &str) -> Result<Endpoint, ConfigError> {
         domain_id,
         host: host_str,
     })
-}
-
-/// A domain as error messages may show it: never a user name or password (whatever is
-/// before an `@` in the authority becomes `***`), and never a query, which could carry a
-/// token. Control characters are escaped by the caller's `{:?}`.
-pub(crate) fn redacted(domain: &str) -> String {
-    let d = domain.trim();
-    let (scheme, rest) = match d.find("://") {
-        Some(i) => (&d[..i + 3], &d[i + 3..]),
-        None => ("", d),
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match authority.rfind('@') {
-        Some(at) => format!("***@{}", &authority[at + 1..]),
-        None => authority.to_string(),
-    };
-    let tail = match tail.find(['?', '#']) {
-        Some(q) => format!("{}…", &tail[..q]),
-        None => tail.to_string(),
-    };
-    format!("{scheme}{authority}{tail}")
 }
 
 /// `host` as `Url::host_str` prints it: IPv6 literals in brackets.

@@ -6,32 +6,40 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-/// A setting of the client, in the client's own words. Whoever configures the client
-/// decides what its users call each one (see [`FieldNames`]); this layer never does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Field {
-    Domain,
-    ClientId,
-    ClientSecret,
-    ApiToken,
-    PrivateKey,
-    SigningAlg,
-    Audience,
+/// Writes [`Field`], its `ALL` and its words from one table, so `ALL` cannot miss a
+/// variant (as `lifetimes!` does for `Lifetime`).
+macro_rules! fields {
+    ($($variant:ident => $word:literal,)+) => {
+        /// A setting of the client, in the client's own words. Whoever configures the
+        /// client decides what its users call each one (see [`FieldNames`]); this layer
+        /// never does.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Field {
+            $($variant,)+
+        }
+
+        impl Field {
+            /// Every field, in the order of the table.
+            pub const ALL: [Field; [$(Field::$variant),+].len()] = [$(Field::$variant),+];
+
+            /// The client's own word for the field, for [`ConfigError`]'s `Display`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Field::$variant => $word,)+
+                }
+            }
+        }
+    };
 }
 
-impl Field {
-    /// The client's own word for the field, for [`ConfigError`]'s `Display`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Domain => "domain",
-            Field::ClientId => "client ID",
-            Field::ClientSecret => "client secret",
-            Field::ApiToken => "API token",
-            Field::PrivateKey => "client assertion private key",
-            Field::SigningAlg => "client assertion signing algorithm",
-            Field::Audience => "audience",
-        }
-    }
+fields! {
+    Domain => "domain",
+    ClientId => "client ID",
+    ClientSecret => "client secret",
+    ApiToken => "API token",
+    PrivateKey => "client assertion private key",
+    SigningAlg => "client assertion signing algorithm",
+    Audience => "audience",
 }
 
 /// What the users of a caller call each [`Field`]: its name, and optionally another place
@@ -231,11 +239,15 @@ pub struct ApiError {
     pub via_proxy: Option<Arc<String>>,
 }
 
+/// Auth0's OAuth token endpoint: the path by which an error tells the token request from
+/// a Management API call.
+pub(crate) const TOKEN_PATH: &str = "/oauth/token";
+
 impl ApiError {
     /// The call that failed was the access token request (`POST /oauth/token`), not a
     /// Management API call: nothing in the tenant can have changed.
     pub fn at_token_endpoint(&self) -> bool {
-        self.path == super::token::TOKEN_PATH
+        self.path == TOKEN_PATH
     }
 
     pub(crate) fn new(

@@ -7,9 +7,10 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use super::credentials::SigningAlg;
-use super::error::{body_excerpt, ApiError, ApiErrorKind, Field, Message};
-use super::token::{OAuthError, TOKEN_PATH};
-use super::transport::{method_str, Reply};
+use super::error::{body_excerpt, ApiError, ApiErrorKind, Field, Message, TOKEN_PATH};
+use super::reply::Reply;
+use super::token::OAuthError;
+use super::transport::method_str;
 
 const DASHBOARD_M2M: &str = "in the Auth0 dashboard (APIs > Auth0 Management API > Machine to \
                              Machine Applications)";

@@ -26,6 +26,7 @@
 //! them is replaced before it is quoted or logged.
 
 mod ca_bundle;
+mod cause;
 mod client;
 pub mod config;
 pub mod credentials;
@@ -34,6 +35,7 @@ mod hints;
 mod jwt;
 pub mod proxy;
 mod redact;
+mod reply;
 mod retry;
 pub mod settings;
 mod token;

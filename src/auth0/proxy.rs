@@ -24,8 +24,8 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
-use super::config::redacted;
 use super::error::ConfigError;
+use super::redact::redacted;
 
 /// One proxy variable as found: the name it was read under and its value.
 #[derive(Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! `Location` or `Content-Type` header. The client knows every secret it sends (client
 //! secret, static API token, access tokens it obtained, client assertions, private key
 //! material, proxy credentials) and registers each here; every path that quotes or logs
-//! server text ([`super::transport::Reply`]'s text accessors, transport error causes) goes
+//! server text ([`super::reply::Reply`]'s text accessors, transport error causes) goes
 //! through [`Redactor::scrub`], which replaces every spelling of every secret with
 //! [`MARKER`].
 
@@ -140,6 +140,28 @@ fn lower_hex(encoded: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A domain as error messages may show it: never a user name or password (whatever is
+/// before an `@` in the authority becomes `***`), and never a query, which could carry a
+/// token. Control characters are escaped by the caller's `{:?}`.
+pub(crate) fn redacted(domain: &str) -> String {
+    let d = domain.trim();
+    let (scheme, rest) = match d.find("://") {
+        Some(i) => (&d[..i + 3], &d[i + 3..]),
+        None => ("", d),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => format!("***@{}", &authority[at + 1..]),
+        None => authority.to_string(),
+    };
+    let tail = match tail.find(['?', '#']) {
+        Some(q) => format!("{}…", &tail[..q]),
+        None => tail.to_string(),
+    };
+    format!("{scheme}{authority}{tail}")
 }
 
 #[cfg(test)]

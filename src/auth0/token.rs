@@ -16,9 +16,6 @@ use tokio::time::Instant;
 use super::credentials::Secret;
 use super::error::ApiError;
 
-/// Auth0's OAuth token endpoint.
-pub(crate) const TOKEN_PATH: &str = "/oauth/token";
-
 /// Used when the token endpoint omits `expires_in`; a 401 triggers a refresh anyway.
 const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
 

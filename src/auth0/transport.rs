@@ -7,20 +7,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AsHeaderName, HeaderMap, CONTENT_TYPE, LOCATION};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::Method;
 use serde_json::Value;
 use tokio::time::Instant;
 use tracing::{debug, trace};
 
 use super::ca_bundle::extra_roots;
+use super::cause::{transport_cause, Cause, CauseKind};
 use super::config::{default_user_agent, Endpoint, RetryPolicy};
 use super::credentials::Secret;
-use super::error::{body_excerpt, ApiError, ApiErrorKind, ConfigError, Field, Message};
+use super::error::{ApiError, ApiErrorKind, ConfigError, Field, Message, TOKEN_PATH};
 use super::proxy::{route, Proxy, ProxyEnv, Route};
 use super::redact::Redactor;
-use super::retry::{human, now_unix, rate_limit_wait, Budget, Exhausted};
-use super::token::TOKEN_PATH;
+use super::reply::Reply;
+use super::retry::{human, now_unix, Budget, Exhausted};
 
 /// The most of one reply body the client reads. Tenant settings and token answers are a few
 /// KiB; anything past this is not the Auth0 API answering (a captive portal, a download, a
@@ -59,104 +60,6 @@ pub(crate) struct Request<'a> {
     pub query: Option<&'a str>,
     pub body: Body<'a>,
     pub bearer: Option<&'a Secret>,
-}
-
-/// A complete HTTP answer (headers and whole body). What the server sent can only be read
-/// as text through the [`Redactor`] (`header`, `text`, `excerpt`, `json`), so no path that
-/// quotes or logs it can forget to take the client's secrets out; `secret_bytes` is the one
-/// exception, for the token grant.
-pub(crate) struct Reply {
-    pub status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
-    redactor: Arc<Redactor>,
-    /// "N attempts over T", filled in when the reply ends a run of retries.
-    pub retries: Option<String>,
-}
-
-impl Reply {
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    pub fn is_redirect(&self) -> bool {
-        (300..400).contains(&self.status)
-    }
-
-    /// A header as text fit to quote or log; `None` when absent or not text.
-    pub fn header(&self, name: impl AsHeaderName) -> Option<Cow<'_, str>> {
-        let value = self.headers.get(name)?.to_str().ok()?;
-        Some(self.redactor.scrub(value))
-    }
-
-    /// Where a redirect points, fit to quote.
-    pub fn location(&self) -> Option<Cow<'_, str>> {
-        self.header(LOCATION)
-    }
-
-    /// The body as text fit to quote or log.
-    pub fn text(&self) -> Cow<'_, str> {
-        match String::from_utf8_lossy(&self.body) {
-            Cow::Borrowed(text) => self.redactor.scrub(text),
-            Cow::Owned(text) => Cow::Owned(self.redactor.scrub(&text).into_owned()),
-        }
-    }
-
-    /// A short, one-line quote of the body for messages.
-    pub fn excerpt(&self) -> String {
-        body_excerpt(self.text().as_bytes())
-    }
-
-    /// The body as JSON, every string in it (decoded, so whatever escapes the server used)
-    /// with the client's secrets replaced: fit to quote.
-    pub fn json(&self) -> Result<Value, serde_json::Error> {
-        let mut value: Value = serde_json::from_slice(&self.body)?;
-        self.redactor.scrub_json(&mut value);
-        Ok(value)
-    }
-
-    /// The body as it came, for reading the access token out of a token grant. Never quote
-    /// or log it: it holds a secret the redactor does not know yet.
-    pub fn secret_bytes(&self) -> &[u8] {
-        &self.body
-    }
-
-    pub fn body_len(&self) -> usize {
-        self.body.len()
-    }
-
-    /// How long a 429 asks to wait (numbers only, so nothing to redact).
-    fn rate_limit_wait(&self, now_unix_secs: f64) -> Option<Duration> {
-        rate_limit_wait(&self.headers, now_unix_secs)
-    }
-}
-
-#[cfg(test)]
-impl Reply {
-    /// A reply without headers, for unit tests of the code that reads replies.
-    pub fn for_test(status: u16, body: &str) -> Reply {
-        Reply::for_test_with(status, &[], body, Arc::default())
-    }
-
-    /// A reply with headers, whose text is redacted by `redactor`.
-    pub fn for_test_with(
-        status: u16,
-        headers: &[(&'static str, &str)],
-        body: &str,
-        redactor: Arc<Redactor>,
-    ) -> Reply {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.insert(*name, value.parse().unwrap());
-        }
-        Reply {
-            status,
-            headers: map,
-            body: body.as_bytes().to_vec(),
-            redactor,
-            retries: None,
-        }
-    }
 }
 
 /// Why one attempt produced no reply.
@@ -450,13 +353,12 @@ impl Transport {
                 None => break,
             }
         }
-        Ok(Reply {
+        Ok(Reply::new(
             status,
-            headers: std::mem::take(resp.headers_mut()),
+            std::mem::take(resp.headers_mut()),
             body,
-            redactor: self.redactor.clone(),
-            retries: None,
-        })
+            self.redactor.clone(),
+        ))
     }
 
     /// A failed exchange as a [`Failure`] whose text holds no secret.
@@ -620,135 +522,6 @@ fn route_text(route: &Route) -> String {
     }
 }
 
-/// What made an exchange fail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum CauseKind {
-    /// The server's certificate was refused (unknown issuer, expired, another host's).
-    Certificate,
-    /// The proxy answered CONNECT with 407.
-    ProxyAuth,
-    /// The proxy answered CONNECT with another error status.
-    ProxyTunnel,
-    Dns,
-    Refused,
-    /// Closed or reset before the answer.
-    Closed,
-    Connect,
-    /// Closed in the middle of the body.
-    Body,
-    Other,
-}
-
-impl CauseKind {
-    /// Another attempt cannot change the outcome.
-    fn permanent(self) -> bool {
-        match self {
-            CauseKind::Certificate | CauseKind::ProxyAuth => true,
-            CauseKind::ProxyTunnel
-            | CauseKind::Dns
-            | CauseKind::Refused
-            | CauseKind::Closed
-            | CauseKind::Connect
-            | CauseKind::Body
-            | CauseKind::Other => false,
-        }
-    }
-
-    fn lead(self) -> &'static str {
-        match self {
-            CauseKind::Certificate => "TLS handshake failed",
-            CauseKind::ProxyAuth => {
-                "the proxy asked for credentials (407 Proxy Authentication Required)"
-            }
-            CauseKind::ProxyTunnel => "the proxy refused to open a tunnel to the tenant",
-            CauseKind::Dns => "could not resolve the host name",
-            CauseKind::Refused => "connection refused",
-            CauseKind::Closed => "the connection was closed before the answer arrived",
-            CauseKind::Connect => "could not connect",
-            CauseKind::Body => "the connection closed before the whole answer arrived",
-            CauseKind::Other => "the connection failed",
-        }
-    }
-}
-
-/// A failed exchange: its kind and a readable text from the innermost error (the caller
-/// redacts it; reqwest's chain names no URL query, header or body).
-struct Cause {
-    kind: CauseKind,
-    text: String,
-}
-
-fn transport_cause(e: &reqwest::Error) -> Cause {
-    let mut causes = Vec::new();
-    let mut certificate = false;
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        certificate |= is_certificate_error(s);
-        causes.push(s.to_string());
-        source = s.source();
-    }
-    let chain = causes.join(": ").to_ascii_lowercase();
-    let kind = cause_kind(
-        &chain,
-        certificate,
-        e.is_connect(),
-        e.is_body() || e.is_decode(),
-    );
-    let text = match causes.last() {
-        Some(inner) => format!("{} ({inner})", kind.lead()),
-        None => kind.lead().to_string(),
-    };
-    Cause { kind, text }
-}
-
-/// The kind of a failure from its error chain's text (lower case), whether a certificate
-/// error is in the chain, and reqwest's connect/body flags.
-fn cause_kind(chain: &str, certificate: bool, connect: bool, body: bool) -> CauseKind {
-    if certificate {
-        CauseKind::Certificate
-    } else if chain.contains("proxy authorization required") {
-        CauseKind::ProxyAuth
-    } else if chain.contains("tunnel error: unsuccessful") {
-        CauseKind::ProxyTunnel
-    } else if chain.contains("dns error") || chain.contains("failed to lookup") {
-        CauseKind::Dns
-    } else if chain.contains("refused") {
-        CauseKind::Refused
-    } else if chain.contains("closed before message completed")
-        || chain.contains("connection reset")
-        || chain.contains("broken pipe")
-        || chain.contains("unexpected end of file")
-    {
-        CauseKind::Closed
-    } else if connect {
-        CauseKind::Connect
-    } else if body {
-        CauseKind::Body
-    } else {
-        CauseKind::Other
-    }
-}
-
-/// A rustls certificate error, as such or inside the `io::Error`s tokio-rustls and
-/// hyper-rustls wrap it in (one inside the other; an `io::Error`'s `source()` skips what it
-/// wraps, so the chain walk alone would miss it).
-fn is_certificate_error(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current = Some(e);
-    while let Some(err) = current {
-        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return matches!(
-                tls,
-                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
-            );
-        }
-        current = err
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .map(|inner| inner as &(dyn std::error::Error + 'static));
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -765,89 +538,5 @@ mod tests {
         assert_eq!(human_bytes(MAX_BODY_BYTES), "1 MiB");
         assert_eq!(human_bytes(4096), "4 KiB");
         assert_eq!(human_bytes(1000), "1000 bytes");
-    }
-
-    #[test]
-    fn certificate_errors_are_found_inside_io_errors_and_are_permanent() {
-        use rustls::CertificateError;
-        for cert in [
-            CertificateError::UnknownIssuer,
-            CertificateError::Expired,
-            CertificateError::NotValidForName,
-        ] {
-            let io = std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                rustls::Error::InvalidCertificate(cert),
-            );
-            // hyper-rustls wraps tokio-rustls's error once more.
-            let wrapped = std::io::Error::other(io);
-            assert!(is_certificate_error(&wrapped));
-            let kind = cause_kind("invalid peer certificate", true, true, false);
-            assert_eq!(kind, CauseKind::Certificate);
-            assert!(kind.permanent());
-        }
-        let other = std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            rustls::Error::General("x".into()),
-        );
-        assert!(!is_certificate_error(&other));
-        assert!(!is_certificate_error(&std::io::Error::other("refused")));
-    }
-
-    #[test]
-    fn only_what_cannot_change_is_permanent() {
-        let kind = |chain: &str| cause_kind(chain, false, true, false);
-        assert_eq!(
-            kind("client error (connect): tunnel error: proxy authorization required"),
-            CauseKind::ProxyAuth
-        );
-        assert_eq!(kind("tunnel error: unsuccessful"), CauseKind::ProxyTunnel);
-        assert_eq!(kind("dns error: failed to lookup address"), CauseKind::Dns);
-        assert_eq!(
-            kind("tcp connect error: connection refused (os error 111)"),
-            CauseKind::Refused
-        );
-        assert_eq!(kind("connection reset by peer"), CauseKind::Closed);
-        assert_eq!(kind("something else"), CauseKind::Connect);
-        assert_eq!(cause_kind("x", false, false, true), CauseKind::Body);
-        assert_eq!(cause_kind("x", false, false, false), CauseKind::Other);
-        assert!(CauseKind::ProxyAuth.permanent());
-        for retried in [
-            CauseKind::ProxyTunnel,
-            CauseKind::Dns,
-            CauseKind::Refused,
-            CauseKind::Closed,
-            CauseKind::Connect,
-            CauseKind::Body,
-            CauseKind::Other,
-        ] {
-            assert!(!retried.permanent(), "{retried:?}");
-        }
-    }
-
-    #[test]
-    fn replies_are_read_through_the_redactor() {
-        let redactor = Arc::new(Redactor::default());
-        redactor.add("s3cr3t-token");
-        let reply = Reply::for_test_with(
-            302,
-            &[
-                ("location", "https://x.example/?t=s3cr3t-token"),
-                ("content-type", "text/plain; s3cr3t-token"),
-            ],
-            r#"{"message":"echo s3cr3t-token","error":"s3cr3t-token"}"#,
-            redactor,
-        );
-        assert_eq!(reply.location().unwrap(), "https://x.example/?t=[redacted]");
-        assert_eq!(
-            reply.header(CONTENT_TYPE).unwrap(),
-            "text/plain; [redacted]"
-        );
-        assert!(!reply.text().contains("s3cr3t"), "{}", reply.text());
-        assert!(!reply.excerpt().contains("s3cr3t"), "{}", reply.excerpt());
-        let json = reply.json().unwrap();
-        assert_eq!(json["message"], "echo [redacted]");
-        assert_eq!(json["error"], "[redacted]");
-        assert!(reply.is_redirect() && !reply.is_success());
     }
 }

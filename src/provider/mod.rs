@@ -11,7 +11,6 @@
 
 pub mod attributes;
 pub mod claims;
-pub mod credentials;
 pub mod docs;
 pub mod lifetimes;
 pub mod provider_config;

@@ -5,6 +5,7 @@
 
 pub mod diagnostics;
 pub mod terraform;
+pub mod tls;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -220,6 +221,22 @@ pub async fn connect(
             }
         }))
         .await
+}
+
+/// Configures the provider as Terraform does (`ConfigureProvider`) with the block `cfg`,
+/// which must give no diagnostic.
+pub async fn configure(c: &mut ProviderClient<Channel>, cfg: serde_json::Value) {
+    use tfauth0::protocol::generated::tfplugin6 as pb;
+    let r = c
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: Some(tfauth0::protocol::codec::encode(&cfg).unwrap()),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 }
 
 /// Serves a provider in-process over an in-memory duplex stream and returns a client,

@@ -1,10 +1,10 @@
 //! Small hostile servers of the wire tests, each on a loopback port it bound itself: a
 //! scripted HTTP server (answers, echoes, endless bodies, forwarding to the local tenant),
 //! an HTTP proxy that records what it is asked and refuses or tunnels, a TLS front that
-//! counts handshakes, and the throwaway certificates they present (rcgen, at test time).
+//! counts handshakes. The certificates they present come from `common::tls::TestCa`.
 #![allow(dead_code)]
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -410,68 +410,6 @@ async fn forward(client: &mut TcpStream, req: &Request, to: SocketAddr) {
     }
     let _ = tokio::io::copy(&mut upstream, client).await;
     let _ = client.shutdown().await;
-}
-
-/// A throwaway CA, trusted by the provider when its PEM file is named in `SSL_CERT_FILE`.
-pub struct TestCa {
-    key: rcgen::KeyPair,
-    cert: rcgen::Certificate,
-    pub pem: String,
-}
-
-/// When a leaf certificate is valid.
-pub enum Validity {
-    Now,
-    /// 2020 only: long expired.
-    Expired,
-}
-
-impl TestCa {
-    pub fn new(name: &str) -> TestCa {
-        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let cert = params.self_signed(&key).unwrap();
-        let pem = cert.pem();
-        TestCa { key, cert, pem }
-    }
-
-    /// A TLS server configuration presenting a certificate this CA signed for `names`
-    /// (DNS names or IP addresses).
-    pub fn server(&self, names: &[&str], validity: Validity) -> Arc<rustls::ServerConfig> {
-        use rcgen::{CertificateParams, ExtendedKeyUsagePurpose, KeyPair, SanType};
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        for name in names {
-            params.subject_alt_names.push(match name.parse::<IpAddr>() {
-                Ok(ip) => SanType::IpAddress(ip),
-                Err(_) => SanType::DnsName((*name).try_into().unwrap()),
-            });
-        }
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-        if let Validity::Expired = validity {
-            params.not_before = time::macros::datetime!(2020-01-01 0:00 UTC);
-            params.not_after = time::macros::datetime!(2020-12-31 0:00 UTC);
-        }
-        let leaf = params.signed_by(&key, &self.cert, &self.key).unwrap();
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(
-                vec![leaf.der().clone()],
-                rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
-            )
-            .unwrap();
-        Arc::new(config)
-    }
 }
 
 /// A TLS server on loopback that counts the connections it accepts (each one a handshake

@@ -14,7 +14,7 @@
 //! attribute, so a stale `AUTH0_API_TOKEN` beats `client_id`/`client_secret` written in
 //! its block; here the block wins, and a warning names every credential present.
 
-use super::provider_config::{setting, SettingId};
+use super::settings::{setting, SettingId};
 use crate::auth0::Credentials;
 use crate::protocol::diagnostics::warning;
 use crate::protocol::tfplugin6::Diagnostic;
