@@ -14,7 +14,7 @@
 //! must not wrap them in one. Any other tag, a tag a page has no data for, or an empty
 //! file is an error, so a template never renders half-filled.
 
-use super::registry::Registry;
+use super::rpc::registry::Registry;
 use super::schema::{Attr, BlockSchema, Mode};
 use crate::protocol::tfplugin6::ResourceIdentitySchema;
 

@@ -2,7 +2,7 @@
 //!
 //! - [`Auth0Provider`] is the `tfplugin6.Provider` service (`rpc`): what every step
 //!   shares ([`shared::Shared`]: the configuration, Auth0 calls that race a stop) and the
-//!   resource and data source types, values built once at start-up ([`registry`]) that
+//!   resource and data source types, values built once at start-up (`rpc::registry`) that
 //!   own what they keep across calls (the resource's [`tenancy`] registry). It finds a
 //!   type by name, decodes, calls one method of its [`resource::Resource`] or
 //!   [`resource::DataSource`] implementation, and encodes the answer.
@@ -14,7 +14,6 @@ pub mod claims;
 pub mod docs;
 pub mod lifetimes;
 pub mod provider_config;
-pub mod registry;
 pub mod resource;
 mod rpc;
 pub mod schema;

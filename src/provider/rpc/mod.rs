@@ -4,6 +4,7 @@
 //! implementation.
 
 pub(crate) mod adapters;
+pub(crate) mod registry;
 #[cfg(test)]
 mod tests;
 
@@ -13,12 +14,12 @@ use tf_provider::value::Value;
 use tonic::{Request, Response, Status};
 
 use super::provider_config::{self, Env, ProviderModel};
-use super::registry::Registry;
 use super::resource::Unsupported;
 use super::shared::{Shared, Stopper};
 use crate::protocol::codec;
 use crate::protocol::tfplugin6::{self as pb, provider_server::Provider};
 use adapters::codec_diag;
+use registry::Registry;
 
 /// The provider: what every step shares, and the types it serves.
 pub struct Auth0Provider {

@@ -8,11 +8,11 @@ use tf_provider::value::Value;
 use tonic::Request;
 
 use super::adapters::ResourceRpc;
+use super::registry::Registry;
 use super::Auth0Provider;
 use crate::protocol::codec;
 use crate::protocol::tfplugin6::{self as pb, provider_server::Provider, Diagnostic};
 use crate::provider::provider_config::{Configured, Env};
-use crate::provider::registry::Registry;
 use crate::provider::resource::{
     Applied, CreateRequest, DeleteRequest, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
     Resource, UpdateRequest,

@@ -2,11 +2,11 @@
 //! start-up, each owning what it keeps across the calls of one process. The RPC layer
 //! dispatches to them by name, and the docs pages come from the same list.
 
-use super::rpc::adapters::{DataSourceRpc, ResourceRpc};
-use super::tenant_session::TenantSession;
-use super::tenant_session_data_source::TenantSessionData;
+use super::adapters::{DataSourceRpc, ResourceRpc};
 use crate::protocol::diagnostics::error;
 use crate::protocol::tfplugin6::Diagnostic;
+use crate::provider::tenant_session::TenantSession;
+use crate::provider::tenant_session_data_source::TenantSessionData;
 
 /// The types, in the order the docs list them.
 pub struct Registry {
