@@ -24,6 +24,8 @@
 //! controls at the bottom run it on small trees written here, so each rule is shown to
 //! fail when it should.
 
+#![forbid(unsafe_code)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 
