@@ -64,24 +64,33 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
+/// SIGINT or SIGTERM, listened for from the moment this is built (`signal()` registers at
+/// once; `ctrl_c()` only when first polled): a signal that arrives before the first
+/// `.await` is kept, not left to the default action, which would end the process before
+/// it saves its state.
+#[cfg(unix)]
+fn ending_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let term = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    async move {
+        match (term, interrupt) {
+            (Ok(mut term), Ok(mut interrupt)) => {
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
                     _ = term.recv() => {}
+                    _ = interrupt.recv() => {}
                 }
             }
-            Err(_) => {
+            _ => {
                 let _ = tokio::signal::ctrl_c().await;
             }
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+#[cfg(not(unix))]
+fn ending_signal() -> impl std::future::Future<Output = ()> {
+    async {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -104,6 +113,9 @@ async fn run(args: Args) -> std::io::Result<()> {
             }
         }
     }
+    // Listening before the lines that tell a caller the tenant is ready, so a signal
+    // sent as soon as they arrive is one the tenant handles.
+    let signalled = ending_signal();
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "AUTH0_DOMAIN={}", tenant.url())?;
@@ -112,7 +124,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         writeln!(out, "AUTH0_API_TOKEN={api_token}")?;
         out.flush()?;
     }
-    wait_for_signal().await;
+    signalled.await;
     if let Some(path) = &args.state_file {
         let json = serde_json::to_string_pretty(&tenant.stored_minutes()).unwrap_or_default();
         std::fs::write(path, json)?;
