@@ -35,9 +35,24 @@ pub struct ProviderModel {
     pub custom_domain_header: Value<String>,
 }
 
-/// A setting of the provider block.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SettingId {
+/// Writes `SettingId` and `SettingId::ALL` from one list, so `ALL` cannot miss a variant.
+macro_rules! setting_ids {
+    ($($variant:ident,)+) => {
+        /// A setting of the provider block.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum SettingId {
+            $($variant,)+
+        }
+
+        impl SettingId {
+            /// Every setting, in the order of the list.
+            pub const ALL: [SettingId; [$(SettingId::$variant),+].len()] =
+                [$(SettingId::$variant),+];
+        }
+    };
+}
+
+setting_ids! {
     Domain,
     ClientId,
     ClientSecret,
@@ -330,21 +345,8 @@ mod tests {
 
     #[test]
     fn every_setting_has_one_row() {
-        use SettingId::*;
-        for id in [
-            Domain,
-            ClientId,
-            ClientSecret,
-            ApiToken,
-            ClientAssertionPrivateKey,
-            ClientAssertionSigningAlg,
-            Audience,
-            TenantPlan,
-            Debug,
-            DynamicCredentials,
-            CliLogin,
-            CustomDomainHeader,
-        ] {
+        assert_eq!(SETTINGS.len(), SettingId::ALL.len());
+        for id in SettingId::ALL {
             assert_eq!(SETTINGS.iter().filter(|s| s.id == id).count(), 1, "{id:?}");
         }
         let names: Vec<&str> = schema().attrs.iter().map(|a| a.name).collect();
