@@ -1,6 +1,6 @@
 //! What can be checked of the provider block without the environment or the network.
 
-use super::settings::{Kind, ProviderModel, SettingId, SettingNames, SETTINGS};
+use super::settings::{setting, Kind, ProviderModel, SettingId, SettingNames, SETTINGS};
 use crate::auth0;
 use crate::protocol::diagnostics::{attr_error, attr_warning, error, warning};
 use crate::protocol::tfplugin6::Diagnostic;
@@ -39,6 +39,13 @@ pub(super) fn custom_domain_header_warning(from_env: bool) -> Diagnostic {
     }
 }
 
+/// The error on a setting whose value breaks its rule: "Invalid <attribute>" on the
+/// attribute, named from its row of `SETTINGS`.
+fn invalid(id: SettingId, detail: String) -> Diagnostic {
+    let name = setting(id).name;
+    attr_error(name, format!("Invalid {name}"), detail)
+}
+
 /// Checks what can be checked without the environment or the network: shapes of known
 /// values and contradictions written in the configuration itself. Messages never repeat a
 /// configured value: Terraform quotes the configuration line, and a value from a
@@ -67,36 +74,29 @@ pub fn validate(m: &ProviderModel) -> Vec<Diagnostic> {
     }
     if let Some(plan) = m.text(SettingId::TenantPlan) {
         if TenantPlan::parse(plan).is_none() {
-            diags.push(attr_error(
-                "tenant_plan",
-                "Invalid tenant_plan",
-                "tenant_plan must be \"self-service\" or \"enterprise\".",
+            diags.push(invalid(
+                SettingId::TenantPlan,
+                "tenant_plan must be \"self-service\" or \"enterprise\".".into(),
             ));
         }
     }
     if let Some(alg) = m.text(SettingId::ClientAssertionSigningAlg) {
         if let Err(e) = alg.parse::<auth0::SigningAlg>() {
-            diags.push(attr_error(
-                "client_assertion_signing_alg",
-                "Invalid client_assertion_signing_alg",
+            diags.push(invalid(
+                SettingId::ClientAssertionSigningAlg,
                 e.message(&SettingNames),
             ));
         }
     }
     if let Some(domain) = m.text(SettingId::Domain) {
         if let Err(e) = auth0::config::parse_domain(domain) {
-            diags.push(attr_error(
-                "domain",
-                "Invalid domain",
-                e.message(&SettingNames),
-            ));
+            diags.push(invalid(SettingId::Domain, e.message(&SettingNames)));
         }
     }
     if let Some(key) = m.text(SettingId::ClientAssertionPrivateKey) {
         if let Err(e) = auth0::credentials::parse_private_key(key) {
-            diags.push(attr_error(
-                "client_assertion_private_key",
-                "Invalid client_assertion_private_key",
+            diags.push(invalid(
+                SettingId::ClientAssertionPrivateKey,
                 e.message(&SettingNames),
             ));
         }
