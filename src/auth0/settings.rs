@@ -143,7 +143,8 @@ impl<T> PerLifetime<T> {
 
     /// Each lifetime with its value, in the order of [`Lifetime::ALL`].
     pub fn iter(&self) -> impl Iterator<Item = (Lifetime, &T)> {
-        Lifetime::ALL.into_iter().zip(self.0.iter())
+        // Over slices: an array `IntoIter` is copied into the iterator (a stall on hot paths).
+        Lifetime::ALL.iter().copied().zip(self.0.iter())
     }
 
     /// A value per lifetime computed from this one's.

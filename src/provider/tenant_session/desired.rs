@@ -118,6 +118,18 @@ impl Wanted {
         }
     }
 
+    /// The attribute of lifetime `l` this reading comes from (hours unless minutes is set).
+    fn attr(&self, l: Lifetime) -> &'static str {
+        let p = pair(l);
+        match self {
+            Wanted::Minutes { spelling, .. } | Wanted::Invalid { spelling, .. } => {
+                p.attr(*spelling)
+            }
+            Wanted::Both { .. } => p.minutes_attr,
+            Wanted::Unmanaged | Wanted::Unknown { .. } => p.hours_attr,
+        }
+    }
+
     /// What validation reports on: the known spelling of a half-unknown pair, else this.
     fn reported(&self) -> &Wanted {
         match self {
@@ -179,23 +191,24 @@ pub struct Desired {
 
 impl Desired {
     pub fn read(cfg: &SessionModel, echo: Echo) -> Desired {
-        Desired {
-            lifetimes: PerLifetime::from_fn(|l| Wanted::read(cfg, l, echo)),
+        // Each reading is written into its place. Built by `PerLifetime::from_fn`, every
+        // `Wanted` was returned through a temporary and copied with wide loads over its
+        // narrow stores (a store-forwarding stall per lifetime): validate ran 25% slower
+        // than before `Desired` for about the same instructions.
+        let mut d = Desired {
+            lifetimes: PerLifetime::from([const { Wanted::Unmanaged }; Lifetime::COUNT]),
             cookie: WantedCookie::read(cfg, echo),
             echo,
+        };
+        for l in Lifetime::ALL {
+            d.lifetimes[l] = Wanted::read(cfg, l, echo);
         }
+        d
     }
 
     /// The attribute a lifetime is configured in (hours unless minutes is set).
     pub fn attr(&self, l: Lifetime) -> &'static str {
-        let p = pair(l);
-        match self.lifetimes[l].reported() {
-            Wanted::Minutes { spelling, .. } | Wanted::Invalid { spelling, .. } => {
-                p.attr(*spelling)
-            }
-            Wanted::Both { .. } => p.minutes_attr,
-            Wanted::Unmanaged | Wanted::Unknown { .. } => p.hours_attr,
-        }
+        self.lifetimes[l].reported().attr(l)
     }
 
     /// The PATCH of a create or an update: every configured value, so the tenant ends
@@ -234,15 +247,16 @@ impl Desired {
     /// plan's system limit or idle lifetimes longer than their absolute one (warnings).
     pub fn report(&self, plan: Option<TenantPlan>) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
-        for (l, w) in self.lifetimes.iter() {
-            match w.reported() {
+        for l in Lifetime::ALL {
+            let w = self.lifetimes[l].reported();
+            match w {
                 Wanted::Both { rule, .. } | Wanted::Invalid { rule, .. } => diags.push(attr_error(
-                    self.attr(l),
+                    w.attr(l),
                     rule.summary.clone(),
                     rule.detail.clone(),
                 )),
                 Wanted::Minutes { minutes, .. } => {
-                    let (attr, kind) = (self.attr(l), pair(l).kind);
+                    let (attr, kind) = (w.attr(l), pair(l).kind);
                     if let Some(w) =
                         lifetimes::plan_limit_warning(attr, kind, *minutes, plan, self.echo)
                     {
@@ -252,7 +266,7 @@ impl Desired {
                 Wanted::Unmanaged | Wanted::Unknown { .. } => {}
             }
         }
-        diags.extend(self.idle_longer_than_absolute());
+        self.idle_longer_than_absolute(&mut diags);
         if let WantedCookie::Invalid(rule) = &self.cookie {
             diags.push(attr_error(
                 COOKIE_MODE_ATTR,
@@ -273,12 +287,11 @@ impl Desired {
     }
 
     /// Idle longer than absolute means the idle limit can never be reached.
-    fn idle_longer_than_absolute(&self) -> Vec<Diagnostic> {
+    fn idle_longer_than_absolute(&self, diags: &mut Vec<Diagnostic>) {
         let single = |l: Lifetime| match self.lifetimes[l].reported() {
             Wanted::Minutes { minutes, .. } => Some(*minutes),
             _ => None,
         };
-        let mut diags = Vec::new();
         for l in Lifetime::ALL {
             let Some(abs) = absolute_of(l) else { continue };
             let (Some(i), Some(a)) = (single(l), single(abs)) else {
@@ -302,7 +315,6 @@ impl Desired {
                 ),
             ));
         }
-        diags
     }
 }
 
