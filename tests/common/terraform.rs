@@ -268,7 +268,7 @@ pub fn skip(cli: Option<&Cli>, what: &str, reason: &str) {
     };
     let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
     if let Some(log) = std::env::var_os("TFAUTH0_SKIP_LOG") {
-        // "e2e_terraform::import_by_cli_block_and_generated_config": the test binary
+        // "e2e::terraform::import_by_cli_block_and_generated_config": the test binary
         // (without cargo's hash) and libtest's name for the test's thread.
         let binary = std::env::current_exe()
             .ok()

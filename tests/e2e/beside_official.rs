@@ -15,7 +15,7 @@
 //!   This is what the guide's warning about older versions says.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! tokens the tenant issued, the static API token and every line of the private key.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use common::terraform::{terraforms, Workspace};
 use local_tenant::TenantConfig;

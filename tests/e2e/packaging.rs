@@ -4,7 +4,7 @@
 //! example with the real official provider (built by scripts/ensure-peers).
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -774,7 +774,7 @@ async fn beside_official_example_validates() {
 /// fails ("requires explicit configuration") as it would with the official provider, with
 /// no call to any tenant. Keeping that requirement also matters to Terraform 1.6, which
 /// installs the provider an import block's type implies even when the resource names
-/// another. (tests/e2e_beside_official.rs runs the whole example with the real one.)
+/// another. (tests/e2e/beside_official.rs runs the whole example with the real one.)
 async fn beside_official_workspace(tf: &Path, split: &Split) -> (Workspace, String) {
     let mut ws = Workspace::new(tf).await;
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-auth0"))

@@ -5,7 +5,7 @@
 //! attribute, and the state records what the tenant holds."
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use common::terraform::{flat, terraforms, Workspace};
 use local_tenant::{Disagreement, Lifetime};

@@ -3,7 +3,7 @@
 //! of GET, PATCH and token calls.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -4,7 +4,7 @@
 //! to the process group mid-apply, and two provider configurations on one tenant.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use common::terraform::{flat, terraforms, Tool, Workspace};
 use local_tenant::SessionState;

@@ -3,7 +3,7 @@
 //! or fail with a sentence saying what to change. None is silently ignored.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use common::terraform::{flat, terraforms, Workspace};
 

@@ -7,7 +7,7 @@
 //! asserted here either way.)
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use common::terraform::{flat, terraforms, Workspace};
 use local_tenant::TestCa;

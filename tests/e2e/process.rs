@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Child, Stdio};

@@ -26,7 +26,7 @@
 //! exit code 0 after it).
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

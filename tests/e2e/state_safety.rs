@@ -5,7 +5,7 @@
 //! upgrade, two resources on one tenant, and a stale plan.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
@@ -428,8 +428,10 @@ async fn import_and_moved_keep_the_originals() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_of_the_previous_provider_version_keeps_its_originals() {
     // Written by the provider before this version (schema 0): originals in private state.
-    let fixture: Value =
-        serde_json::from_str(include_str!("fixtures/state-v0-restore-on-destroy.tfstate")).unwrap();
+    let fixture: Value = serde_json::from_str(include_str!(
+        "../fixtures/state-v0-restore-on-destroy.tfstate"
+    ))
+    .unwrap();
     let recorded = json!({"session_lifetime": 168, "idle_session_lifetime": 72,
         "ephemeral_session_lifetime": 72, "idle_ephemeral_session_lifetime": 24,
         "session_cookie": {"mode": "persistent"}});

@@ -3,7 +3,7 @@
 //! from a sensitive variable is printed.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use common::terraform::{flat, terraforms, Workspace};
 use local_tenant::Fault;

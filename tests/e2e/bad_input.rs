@@ -2,7 +2,7 @@
 //! configuration line, and no call reaches Auth0. Plus Ctrl-C during a slow apply.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -7,8 +7,8 @@
 //! change what a test sees.
 #![forbid(unsafe_code)]
 
-mod common;
-mod wire_support;
+use crate::common;
+use crate::wire_support;
 
 use base64::Engine;
 use common::terraform::{flat, terraforms, Run, Workspace};

@@ -1,7 +1,7 @@
 //! `terraform query` (Terraform 1.14+) and import by string ID, with real Terraform.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use common::terraform::{flat, supports, terraforms, Feature, Workspace};
 use local_tenant::SessionState;

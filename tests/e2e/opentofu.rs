@@ -4,7 +4,7 @@
 //! does not run.
 #![forbid(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
